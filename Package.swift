@@ -1,0 +1,30 @@
+// swift-tools-version:5.9
+import PackageDescription
+
+let package = Package(
+    name: "incus-compose-swift",
+    products: [
+        .executable(name: "compose-compile", targets: ["compose-compile"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(
+            name: "CJansson", path: "Sources/CJansson", pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]),
+        .target(name: "Plan", dependencies: ["CJansson"], path: "Sources/Plan"),
+        .target(name: "Compiler", dependencies: ["CYAML", "Plan"], path: "Sources/Compiler"),
+        .executableTarget(
+            name: "compose-compile",
+            dependencies: [
+                "Compiler", "Plan",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/compose-compile"),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Plan"], path: "Tests/CompilerTests"),
+    ]
+)

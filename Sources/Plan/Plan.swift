@@ -1,0 +1,177 @@
+/// The deployment plan: the contract between `compose-compile` and `compose-apply`.
+///
+/// Every Incus `config` map and every device is exactly the string-to-string map the Incus REST API
+/// takes, so apply sends them as they are and a reviewer reads what the server will hold.
+/// docs/plan-format.md documents each field; docs/plan.schema.json is its JSON Schema.
+public struct Plan: Equatable, Sendable {
+    /// The only plan format this build reads and writes.
+    public static let currentFormat: Int64 = 1
+
+    public var format: Int64 = Plan.currentFormat
+    /// The compose inputs this plan was compiled from.
+    public var source: PlanSource
+    public var project: PlanProject
+    /// Keyed by Incus network name.
+    public var networks: [String: PlanNetwork] = [:]
+    /// Keyed by Incus storage volume name.
+    public var volumes: [String: PlanVolume] = [:]
+    /// Keyed by Incus instance name.
+    public var instances: [String: PlanInstance] = [:]
+    /// Keyed by token (the text between `{{` and `}}`).
+    public var placeholders: [String: PlanPlaceholder] = [:]
+    public var warnings: [PlanWarning] = []
+
+    public init(source: PlanSource, project: PlanProject) {
+        self.source = source
+        self.project = project
+    }
+}
+
+/// Where a plan came from, so apply can tell when its inputs changed since compiling.
+public struct PlanSource: Equatable, Sendable {
+    /// Absolute path of the compose project directory.
+    public var projectDirectory: String
+    /// Every file read, in load order, with the sha256 of its bytes.
+    public var files: [PlanSourceFile]
+
+    public init(projectDirectory: String, files: [PlanSourceFile]) {
+        self.projectDirectory = projectDirectory
+        self.files = files
+    }
+}
+
+/// One input file and its digest.
+public struct PlanSourceFile: Equatable, Sendable {
+    public var path: String
+    public var sha256: String
+
+    public init(path: String, sha256: String) {
+        self.path = path
+        self.sha256 = sha256
+    }
+}
+
+/// The Incus project that holds every instance of the compose project.
+public struct PlanProject: Equatable, Sendable {
+    public var name: String
+    public var config: [String: String]
+
+    public init(name: String, config: [String: String]) {
+        self.name = name
+        self.config = config
+    }
+}
+
+/// An Incus network. Networks live in the default project (the compose project's Incus project
+/// has `features.networks=false`, which NAT proxies require), hence their project-prefixed names.
+public struct PlanNetwork: Equatable, Sendable {
+    /// The network's key under the compose file's `networks:`.
+    public var composeName: String
+    /// An external network is used, never created, changed or deleted.
+    public var external: Bool
+    /// `bridge` for networks the plan manages.
+    public var type: String
+    public var description: String
+    public var config: [String: String]
+
+    public init(composeName: String, external: Bool, type: String, description: String, config: [String: String]) {
+        self.composeName = composeName
+        self.external = external
+        self.type = type
+        self.description = description
+        self.config = config
+    }
+}
+
+/// A custom storage volume in the compose project's Incus project.
+public struct PlanVolume: Equatable, Sendable {
+    public var composeName: String
+    public var external: Bool
+    public var pool: String
+    public var description: String
+    public var config: [String: String]
+
+    public init(composeName: String, external: Bool, pool: String, description: String, config: [String: String]) {
+        self.composeName = composeName
+        self.external = external
+        self.pool = pool
+        self.description = description
+        self.config = config
+    }
+}
+
+/// Which image an instance is created from.
+public struct PlanImage: Equatable, Sendable {
+    /// `oci` for a compose `image:` reference, `incus` for `x-incus.image: REMOTE:ALIAS`.
+    public var kind: String
+    /// The normalized OCI reference (`docker.io/library/nginx:latest`) or the Incus alias.
+    public var reference: String
+    /// The Incus remote for `incus` images (`local` when none was given); empty for OCI images.
+    public var remote: String
+
+    public init(kind: String, reference: String, remote: String) {
+        self.kind = kind
+        self.reference = reference
+        self.remote = remote
+    }
+}
+
+/// One Incus instance (a container) for one replica of a compose service.
+public struct PlanInstance: Equatable, Sendable {
+    public var service: String
+    /// 1-based replica number.
+    public var replica: Int64
+    public var image: PlanImage
+    public var config: [String: String]
+    /// Keyed by device name; each device is the map Incus takes, including `type`.
+    public var devices: [String: [String: String]]
+    /// Instances that must be created and started first, sorted.
+    public var dependsOn: [String]
+
+    public init(
+        service: String, replica: Int64, image: PlanImage, config: [String: String],
+        devices: [String: [String: String]], dependsOn: [String]
+    ) {
+        self.service = service
+        self.replica = replica
+        self.image = image
+        self.config = config
+        self.devices = devices
+        self.dependsOn = dependsOn
+    }
+}
+
+/// A value known only once an instance runs, such as its DHCP address.
+public struct PlanPlaceholder: Equatable, Sendable {
+    public var instance: String
+    /// The NIC device name.
+    public var device: String
+    /// `ipv4` or `ipv6`.
+    public var family: String
+    /// JSON pointers (into the plan) of every string that contains `{{token}}`; apply substitutes there only.
+    public var pointers: [String]
+
+    public init(instance: String, device: String, family: String, pointers: [String]) {
+        self.instance = instance
+        self.device = device
+        self.family = family
+        self.pointers = pointers
+    }
+}
+
+/// A compile-time warning kept in the plan for reviewers.
+public struct PlanWarning: Equatable, Sendable {
+    public var code: String
+    public var message: String
+    public var file: String
+    public var line: Int64
+    public var column: Int64
+
+    public init(code: String, message: String, file: String, line: Int64, column: Int64) {
+        self.code = code
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+}
