@@ -1,2 +1,3 @@
-import Compiler
-print("stub")
+import ArgumentParser
+
+ComposeCompileCommand.main()

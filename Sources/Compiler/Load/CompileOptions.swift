@@ -1,0 +1,21 @@
+/// What the user asked for on the command line and in the environment.
+public struct CompileOptions: Sendable {
+    /// `-f` files in order; empty means discover them in the working directory.
+    public var files: [String] = []
+    /// `-p`/`--project-name`.
+    public var projectName: String?
+    /// `--project-directory`; else the directory of the first compose file.
+    public var projectDirectory: String?
+    /// `--env-file`, repeatable; else the project directory's `.env`.
+    public var environmentFiles: [String] = []
+    /// `--profile`, repeatable.
+    public var profiles: [String] = []
+    /// The process environment, passed in so tests control it.
+    public var environment: [String: String] = [:]
+    /// Where relative `-f` paths and discovery start.
+    public var workingDirectory: String
+
+    public init(workingDirectory: String) {
+        self.workingDirectory = workingDirectory
+    }
+}

@@ -1,0 +1,133 @@
+/// Rewrites a merged compose model into the long-syntax shape of `docker compose config`:
+/// short port, volume, environment, label, network and depends_on forms become their long forms,
+/// relative paths become absolute, and the implicit `default` network is made explicit.
+struct ComposeNormalizer {
+    let projectDirectory: String
+    var environment: [String: String] = [:]
+
+    init(projectDirectory: String, environment: [String: String] = [:]) {
+        self.projectDirectory = projectDirectory
+        self.environment = environment
+    }
+
+    func normalize(_ model: YAMLNode, projectName: String) throws -> YAMLNode {
+        var result = model
+        _ = try model.expectMapping("")
+        result.set("name", .string(projectName, at: model["name"]?.location ?? model.location))
+        var usesDefaultNetwork = false
+        if let servicesNode = model["services"], !servicesNode.isNull {
+            var services: [YAMLPair] = []
+            for pair in try servicesNode.expectMapping("services") {
+                var service = try normalizeService(pair.value, path: "services.\(pair.key)")
+                if service["network_mode"] == nil, service["networks"] == nil {
+                    service.set("networks", .mapping([("default", .null(at: pair.keyLocation))], at: pair.keyLocation))
+                }
+                if service["networks"]?.pair("default") != nil { usesDefaultNetwork = true }
+                services.append(YAMLPair(key: pair.key, keyLocation: pair.keyLocation, value: service))
+            }
+            result.set("services", YAMLNode(.mapping(services), at: servicesNode.location))
+        }
+        var networks = try normalizeTopLevel(
+            model["networks"], kind: "networks", projectName: projectName)
+        if usesDefaultNetwork, networks.pair("default") == nil {
+            networks.set("default", .mapping([("name", .string("\(projectName)_default", at: model.location))], at: model.location))
+        }
+        if !(networks.mapping ?? []).isEmpty { result.set("networks", networks) }
+        let volumes = try normalizeTopLevel(model["volumes"], kind: "volumes", projectName: projectName)
+        if !(volumes.mapping ?? []).isEmpty { result.set("volumes", volumes) }
+        return result
+    }
+
+    /// Top-level `networks:` or `volumes:`: every entry becomes a mapping with its resolved `name`.
+    func normalizeTopLevel(_ node: YAMLNode?, kind: String, projectName: String) throws -> YAMLNode {
+        guard let node, !node.isNull else { return .mapping([], at: SourceLocation(file: "", line: 0, column: 0)) }
+        var entries: [YAMLPair] = []
+        for pair in try node.expectMapping(kind) {
+            let path = "\(kind).\(pair.key)"
+            var entry = pair.value.isNull ? YAMLNode.mapping([], at: pair.value.location) : pair.value
+            _ = try entry.expectMapping(path)
+            let external = try entry["external"].map { try $0.expectBool(path + ".external") } ?? false
+            if entry["name"] == nil {
+                let name = external ? pair.key : "\(projectName)_\(pair.key)"
+                entry.set("name", .string(name, at: pair.keyLocation))
+            }
+            entries.append(YAMLPair(key: pair.key, keyLocation: pair.keyLocation, value: entry))
+        }
+        return YAMLNode(.mapping(entries), at: node.location)
+    }
+
+    func normalizeService(_ node: YAMLNode, path: String) throws -> YAMLNode {
+        var service = node.isNull ? YAMLNode.mapping([], at: node.location) : node
+        _ = try service.expectMapping(path)
+        if let ports = service["ports"] {
+            service.set("ports", try PortNormalizer.normalize(ports, path: path + ".ports"))
+        }
+        if let volumes = service["volumes"] {
+            let normalizer = VolumeNormalizer(projectDirectory: projectDirectory, home: environment["HOME"])
+            service.set("volumes", try normalizer.normalize(volumes, path: path + ".volumes"))
+        }
+        for key in ["environment", "labels"] {
+            if let value = service[key] {
+                service.set(key, try KeyValueNormalizer.normalize(value, path: "\(path).\(key)", allowNull: key == "environment"))
+            }
+        }
+        if let networks = service["networks"] {
+            service.set("networks", try normalizeServiceNetworks(networks, path: path + ".networks"))
+        }
+        if let dependsOn = service["depends_on"] {
+            service.set("depends_on", try normalizeDependsOn(dependsOn, path: path + ".depends_on"))
+        }
+        for key in ["command", "entrypoint"] {
+            if let value = service[key], value.scalar != nil, !value.isNull {
+                let text = try value.expectScalarText("\(path).\(key)")
+                let words = try ShellWords.split(text, at: value.location, path: "\(path).\(key)")
+                service.set(key, .sequence(words.map { .string($0, at: value.location) }, at: value.location))
+            }
+        }
+        if let tmpfs = service["tmpfs"], tmpfs.scalar != nil, !tmpfs.isNull {
+            service.set("tmpfs", .sequence([tmpfs], at: tmpfs.location))
+        }
+        return service
+    }
+
+    /// `networks: [a, b]` → `{a: null, b: null}`; a mapping is kept.
+    func normalizeServiceNetworks(_ node: YAMLNode, path: String) throws -> YAMLNode {
+        if let items = node.sequence {
+            var pairs: [YAMLPair] = []
+            for (index, item) in items.enumerated() {
+                let name = try item.expectScalarText("\(path)[\(index)]")
+                pairs.append(YAMLPair(key: name, keyLocation: item.location, value: .null(at: item.location)))
+            }
+            return YAMLNode(.mapping(pairs), at: node.location)
+        }
+        for pair in try node.expectMapping(path) where !pair.value.isNull {
+            _ = try pair.value.expectMapping("\(path).\(pair.key)")
+        }
+        return node
+    }
+
+    /// `depends_on: [a]` → `{a: {condition: service_started, required: true}}`.
+    func normalizeDependsOn(_ node: YAMLNode, path: String) throws -> YAMLNode {
+        var pairs: [YAMLPair] = []
+        if let items = node.sequence {
+            for (index, item) in items.enumerated() {
+                let name = try item.expectScalarText("\(path)[\(index)]")
+                let entry = YAMLNode.mapping(
+                    [
+                        ("condition", .string("service_started", at: item.location)),
+                        ("required", .bool(true, at: item.location)),
+                    ], at: item.location)
+                pairs.append(YAMLPair(key: name, keyLocation: item.location, value: entry))
+            }
+            return YAMLNode(.mapping(pairs), at: node.location)
+        }
+        for pair in try node.expectMapping(path) {
+            var entry = pair.value.isNull ? YAMLNode.mapping([], at: pair.value.location) : pair.value
+            _ = try entry.expectMapping("\(path).\(pair.key)")
+            if entry["condition"] == nil { entry.set("condition", .string("service_started", at: entry.location)) }
+            if entry["required"] == nil { entry.set("required", .bool(true, at: entry.location)) }
+            pairs.append(YAMLPair(key: pair.key, keyLocation: pair.keyLocation, value: entry))
+        }
+        return YAMLNode(.mapping(pairs), at: node.location)
+    }
+}

@@ -1,0 +1,57 @@
+/// Constructors for the nodes normalization creates. New nodes take the position of the
+/// value they were derived from, so later errors still point into the user's file.
+extension YAMLNode {
+    /// A string scalar (quoted, so it stays a string in JSON output).
+    static func string(_ text: String, at location: SourceLocation) -> YAMLNode {
+        YAMLNode(.scalar(YAMLScalar(text, style: .doubleQuoted)), at: location)
+    }
+
+    /// An integer scalar.
+    static func integer(_ value: Int64, at location: SourceLocation) -> YAMLNode {
+        YAMLNode(.scalar(YAMLScalar(String(value))), at: location)
+    }
+
+    /// A boolean scalar.
+    static func bool(_ value: Bool, at location: SourceLocation) -> YAMLNode {
+        YAMLNode(.scalar(YAMLScalar(value ? "true" : "false")), at: location)
+    }
+
+    /// A null scalar.
+    static func null(at location: SourceLocation) -> YAMLNode {
+        YAMLNode(.scalar(YAMLScalar("null")), at: location)
+    }
+
+    /// A mapping from pairs of key and value; keys take the value's position.
+    static func mapping(_ pairs: [(String, YAMLNode)], at location: SourceLocation) -> YAMLNode {
+        YAMLNode(
+            .mapping(pairs.map { YAMLPair(key: $0.0, keyLocation: $0.1.location, value: $0.1) }), at: location)
+    }
+
+    /// A sequence.
+    static func sequence(_ items: [YAMLNode], at location: SourceLocation) -> YAMLNode {
+        YAMLNode(.sequence(items), at: location)
+    }
+
+    /// Sets or replaces `key` in a mapping node (no effect on other kinds).
+    mutating func set(_ key: String, _ value: YAMLNode) {
+        guard var pairs = mapping else { return }
+        if let index = pairs.firstIndex(where: { $0.key == key }) {
+            pairs[index].value = value
+        } else {
+            pairs.append(YAMLPair(key: key, keyLocation: value.location, value: value))
+        }
+        content = .mapping(pairs)
+    }
+
+    /// Removes `key` from a mapping node.
+    mutating func remove(_ key: String) {
+        guard let pairs = mapping else { return }
+        content = .mapping(pairs.filter { $0.key != key })
+    }
+
+    /// The text of a scalar that is a string, number or boolean (not null); `nil` otherwise.
+    var scalarText: String? {
+        guard let scalar, !isNull else { return nil }
+        return scalar.text
+    }
+}

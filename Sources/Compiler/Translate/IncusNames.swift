@@ -1,0 +1,51 @@
+/// Incus naming rules, applied deterministically so the same compose names give the same Incus names.
+enum IncusNames {
+    /// An instance name: a valid hostname label (letters, digits, `-`; 1-63 characters; starting with
+    /// a letter; not ending with `-`). Other characters become `-`; runs of `-` collapse.
+    static func instanceName(_ raw: String) -> String {
+        var result = ""
+        for character in raw.lowercased() {
+            let keep = character.isASCII && (character.isLetter || character.isNumber)
+            if keep {
+                result.append(character)
+            } else if !result.hasSuffix("-") {
+                result.append("-")
+            }
+        }
+        while result.hasPrefix("-") { result.removeFirst() }
+        if let first = result.first, !first.isLetter { result = "c-" + result }
+        if result.isEmpty { result = "c" }
+        if result.count > 63 {
+            result = String(result.prefix(54)) + "-" + String(SHA256.hexDigest(Array(raw.utf8)).prefix(8))
+        }
+        while result.hasSuffix("-") { result.removeLast() }
+        return result
+    }
+
+    /// A network name that is a valid Linux interface name (at most 15 characters of lowercase letters,
+    /// digits and `-`, starting with a letter), derived from the docker network name (`myapp_default`
+    /// → `myapp-default`). Names that do not fit become a prefix plus a short hash of the docker name,
+    /// stable across runs and machines.
+    static func networkName(_ dockerName: String) -> String {
+        var cleaned = ""
+        for character in dockerName.lowercased() {
+            let keep = character.isASCII && (character.isLetter || character.isNumber || character == "-")
+            cleaned.append(keep ? character : "-")
+        }
+        if cleaned.count <= 15, cleaned.first?.isLetter == true, !cleaned.hasSuffix("-") { return cleaned }
+        let hash = String(SHA256.hexDigest(Array(dockerName.utf8)).prefix(6))
+        var prefix = String(cleaned.filter { $0 != "-" }.prefix(8))
+        if prefix.first?.isLetter != true { prefix = "n" + prefix.prefix(7) }
+        return prefix + "-" + hash
+    }
+
+    /// A storage volume or device name: letters, digits, `-`, `_` and `.`; anything else becomes `-`.
+    static func volumeName(_ raw: String) -> String {
+        var result = ""
+        for character in raw {
+            let keep = character.isASCII && (character.isLetter || character.isNumber || "-_.".contains(character))
+            result.append(keep ? character : "-")
+        }
+        return result.isEmpty ? "volume" : result
+    }
+}

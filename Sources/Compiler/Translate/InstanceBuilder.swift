@@ -1,0 +1,142 @@
+import Plan
+
+/// Builds the plan instances of one service: config, and every device listed explicitly (root disk,
+/// NICs, mounts, port proxies) so the plan does not depend on any profile's content.
+enum InstanceBuilder {
+    static func build(
+        _ service: ServiceTranslator, names: [String], dependsOn: [String], plan: inout Plan,
+        context: inout TranslationContext
+    ) throws -> [(name: String, instance: PlanInstance)] {
+        let path = service.path
+        let node = service.node
+        let image = try service.image()
+        let incusExtension = try IncusExtension.read(from: node, path: path, allowedOptions: ServiceTranslator.options)
+        let natRequested = try incusExtension.options["nat-proxy"].map { try natFlag($0, path: path) } ?? false
+        var config = try InstanceConfig.make(
+            service: node, name: service.name, path: path, isOCI: image.kind == "oci", context: &context)
+        for key in ["hostname", "domainname"] {
+            if let value = node[key]?.scalarText, !(key == "hostname" && names == [value]) {
+                context.warn(
+                    "hostname", "Incus sets an instance's hostname to its name (\(names.joined(separator: ", "))); \(key) '\(value)' is not applied",
+                    at: node[key]?.location)
+            }
+        }
+        UnsupportedKeys.warn(node, context: &context)
+
+        var namer = DeviceNamer(reserved: ["root"])
+        var sharedDevices: [String: [String: String]] = [
+            "root": ["type": "disk", "path": "/", "pool": context.storagePool]
+        ]
+        let mounts = try MountDevices.translate(node, path: path, volumes: service.volumes, namer: &namer, context: &context)
+        for (name, device) in mounts.devices { sharedDevices[name] = device }
+        if !mounts.tmpfsEntries.isEmpty {
+            let existing = incusExtension.config["raw.lxc"].map { [$0] } ?? []
+            config["raw.lxc"] = (existing + mounts.tmpfsEntries).joined(separator: "\n")
+        }
+        for (key, value) in incusExtension.config where key != "raw.lxc" || mounts.tmpfsEntries.isEmpty {
+            config[key] = value
+        }
+
+        let attachments = try service.networkAttachments(context: &context)
+        var nics: [(name: String, network: ResolvedNetwork, device: [String: String])] = []
+        for (index, attachment) in attachments.enumerated() {
+            let deviceName = "eth\(index)"
+            var device = ["type": "nic", "network": attachment.network.incusName, "name": deviceName]
+            let settingsPath = "\(path).networks.\(attachment.network.composeName)"
+            for (composeKey, incusKey) in [("ipv4_address", "ipv4.address"), ("ipv6_address", "ipv6.address")] {
+                guard let addressNode = attachment.node?[composeKey], let address = addressNode.scalarText else { continue }
+                guard IPAddress.isValid(address) else {
+                    throw CompileError("'\(address)' is not an IP address", at: addressNode.location, path: "\(settingsPath).\(composeKey)")
+                }
+                guard names.count <= 1 else {
+                    throw CompileError(
+                        "a static \(composeKey) cannot be shared by \(names.count) replicas", at: addressNode.location,
+                        path: "\(settingsPath).\(composeKey)")
+                }
+                device[incusKey] = address
+            }
+            if let mac = (attachment.node?["mac_address"] ?? node["mac_address"])?.scalarText, names.count <= 1 {
+                device["hwaddr"] = mac
+            }
+            nics.append((deviceName, attachment.network, device))
+            _ = namer.name(deviceName)
+        }
+
+        let ports = try PortDevices.read(node, path: path)
+        var instances: [(String, PlanInstance)] = []
+        for (replicaIndex, instanceName) in names.enumerated() {
+            var devices = sharedDevices
+            for nic in nics { devices[nic.name] = nic.device }
+            var portNamer = namer
+            for port in ports {
+                guard let published = port.published else {
+                    if replicaIndex == 0 {
+                        context.warn(
+                            "port-not-published",
+                            "port \(port.target) has no host port; Incus proxy devices need one, so it is not published (write \"HOST:\(port.target)\")",
+                            at: port.location)
+                    }
+                    continue
+                }
+                guard port.protocolName != "sctp" else {
+                    if replicaIndex == 0 {
+                        context.warn(
+                            "unsupported-port-protocol",
+                            "Incus proxy devices forward tcp and udp only; sctp port \(published) is not published",
+                            at: port.location)
+                    }
+                    continue
+                }
+                guard replicaIndex == 0 else {
+                    if replicaIndex == 1 {
+                        context.warn(
+                            "port-on-first-replica",
+                            "host port \(published) can be bound once: only \(names[0]) publishes it", at: port.location)
+                    }
+                    continue
+                }
+                let deviceName = portNamer.name(PortDevices.deviceName(port))
+                var device = PortDevices.userspaceDevice(port)
+                if natRequested,
+                    let nat = NATProxy.device(
+                        for: port, instance: instanceName, nics: nics.map { ($0.name, $0.network, $0.device) },
+                        context: &context)
+                {
+                    device = nat.device
+                    if let token = nat.token {
+                        let pointer = JSONPointer.make(["instances", instanceName, "devices", deviceName, "connect"])
+                        var entry = plan.placeholders[token.name] ?? PlanPlaceholder(
+                            instance: instanceName, device: token.device, family: token.family, pointers: [])
+                        entry.pointers.append(pointer)
+                        entry.pointers.sort()
+                        plan.placeholders[token.name] = entry
+                    }
+                }
+                devices[deviceName] = device
+            }
+            if natRequested && replicaIndex == 0 && nics.count > 1, let first = nics.first {
+                context.warn(
+                    "nat-network-choice",
+                    "service is on \(nics.count) networks; NAT proxies connect through '\(first.network.composeName)' (\(first.name))",
+                    at: incusExtension.options["nat-proxy"]?.location)
+            }
+            instances.append(
+                (
+                    instanceName,
+                    PlanInstance(
+                        service: service.name, replica: Int64(replicaIndex + 1), image: image, config: config,
+                        devices: devices, dependsOn: dependsOn)
+                ))
+        }
+        return instances
+    }
+
+    static func natFlag(_ node: YAMLNode, path: String) throws -> Bool {
+        guard case .bool(let flag) = node.resolved else {
+            throw CompileError(
+                "x-incus.nat-proxy takes true or false, not \(node.kindName) '\(node.scalar?.text ?? "")'",
+                at: node.location, path: path + ".x-incus.nat-proxy")
+        }
+        return flag
+    }
+}

@@ -1,0 +1,169 @@
+/// The Incus instance config a service's settings map to (shared by all its replicas).
+enum InstanceConfig {
+    static func make(
+        service: YAMLNode, name: String, path: String, isOCI: Bool, context: inout TranslationContext
+    ) throws -> [String: String] {
+        var config: [String: String] = [
+            "user.compose.project": context.projectName,
+            "user.compose.service": name,
+        ]
+        for pair in service["environment"]?.mapping ?? [] {
+            // A null value means "take it from the environment"; unset there, docker leaves it unset.
+            guard let value = pair.value.scalarText ?? (pair.value.isNull ? nil : "") else { continue }
+            config["environment." + pair.key] = value
+        }
+        for pair in service["labels"]?.mapping ?? [] {
+            let key = "user." + pair.key
+            if config[key] != nil {
+                throw CompileError(
+                    "label '\(pair.key)' collides with the marker this tool keeps in Incus as '\(key)'",
+                    at: pair.keyLocation, path: "\(path).labels.\(pair.key)")
+            }
+            config[key] = pair.value.scalarText ?? ""
+        }
+        try ResourceLimits.apply(service, path: path, to: &config, context: &context)
+        try RestartPolicy.apply(service, path: path, to: &config, context: &context)
+        try processSettings(service, path: path, isOCI: isOCI, to: &config, context: &context)
+        if let privileged = service["privileged"], try privileged.expectBool(path + ".privileged") {
+            config["security.privileged"] = "true"
+        }
+        return config
+    }
+
+    /// command, entrypoint, working_dir and user: OCI instances have `oci.*` keys for them; Incus
+    /// system images run their own init, so there they cannot apply.
+    static func processSettings(
+        _ service: YAMLNode, path: String, isOCI: Bool, to config: inout [String: String],
+        context: inout TranslationContext
+    ) throws {
+        let entrypoint = try service["entrypoint"].map { try words($0, path: path + ".entrypoint") }
+        let command = try service["command"].map { try words($0, path: path + ".command") }
+        let workingDirectory = try service["working_dir"].map { try $0.expectScalarText(path + ".working_dir") }
+        let user = try service["user"].map { try $0.expectScalarText(path + ".user") }
+        guard isOCI else {
+            for key in ["entrypoint", "command", "working_dir", "user"] {
+                if let node = service[key], !node.isNull {
+                    context.warn(
+                        "ignored-for-incus-image",
+                        "'\(key)' applies to OCI images only; an Incus image runs its own init, so it is ignored",
+                        at: node.location)
+                }
+            }
+            return
+        }
+        if entrypoint != nil || command != nil {
+            let words = (entrypoint ?? []) + (command ?? [])
+            if !words.isEmpty {
+                if entrypoint == nil {
+                    context.warn(
+                        "command-without-entrypoint",
+                        "Incus runs oci.entrypoint as the whole command line; the image's own entrypoint is not prepended",
+                        at: service["command"]?.location)
+                }
+                config["oci.entrypoint"] = words.map(shellQuoted).joined(separator: " ")
+            }
+        }
+        if let workingDirectory, !workingDirectory.isEmpty { config["oci.cwd"] = workingDirectory }
+        if let user, !user.isEmpty {
+            let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.allSatisfy({ UInt32($0) != nil }) else {
+                context.warn(
+                    "user-name", "user '\(user)' is a name; Incus needs numeric uid[:gid], so the image default is kept",
+                    at: service["user"]?.location)
+                return
+            }
+            config["oci.uid"] = parts[0]
+            if parts.count == 2 { config["oci.gid"] = parts[1] }
+        }
+    }
+
+    static func words(_ node: YAMLNode, path: String) throws -> [String] {
+        if node.isNull { return [] }
+        return try node.expectSequence(path).enumerated().map { try $0.element.expectScalarText("\(path)[\($0.offset)]") }
+    }
+
+    /// Quotes a word for a POSIX shell only when it needs it.
+    static func shellQuoted(_ word: String) -> String {
+        let safe = word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./=:,@%+".contains($0)) }
+        if safe && !word.isEmpty { return word }
+        return "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    }
+}
+
+/// cpus and memory limits from `deploy.resources.limits`, `cpus`, `mem_limit` and `pids_limit`.
+enum ResourceLimits {
+    static func apply(
+        _ service: YAMLNode, path: String, to config: inout [String: String], context: inout TranslationContext
+    ) throws {
+        let limits = service["deploy"]?["resources"]?["limits"]
+        let limitsPath = path + ".deploy.resources.limits"
+        if let cpusNode = limits?["cpus"] ?? service["cpus"] {
+            let cpusPath = limits?["cpus"] != nil ? limitsPath + ".cpus" : path + ".cpus"
+            let text = try cpusNode.expectScalarText(cpusPath)
+            guard let cpus = Double(text), cpus > 0, cpus <= 4096 else {
+                throw CompileError("invalid cpus '\(text)': expected a positive number such as 0.5 or 2", at: cpusNode.location, path: cpusPath)
+            }
+            let whole = cpus.rounded(.up)
+            config["limits.cpu"] = String(Int(whole))
+            if whole != cpus {
+                // A fraction of a CPU is a CFS quota: 0.5 CPU = 50ms of every 100ms.
+                config["limits.cpu.allowance"] = "\(Int((cpus * 100).rounded()))ms/100ms"
+            }
+        }
+        if let memoryNode = limits?["memory"] ?? service["mem_limit"] {
+            let memoryPath = limits?["memory"] != nil ? limitsPath + ".memory" : path + ".mem_limit"
+            let bytes = try MountDevices.sizeValue(memoryNode, path: memoryPath)
+            guard bytes > 0 else {
+                throw CompileError("a memory limit must be above zero", at: memoryNode.location, path: memoryPath)
+            }
+            config["limits.memory"] = ByteSize.incusString(bytes)
+        }
+        if let pidsNode = limits?["pids"] ?? service["pids_limit"] {
+            let pids = try pidsNode.expectInteger(path + ".pids_limit")
+            if pids > 0 { config["limits.processes"] = String(pids) }
+        }
+        if let reservations = service["deploy"]?["resources"]?["reservations"], !(reservations.mapping ?? []).isEmpty {
+            context.warn(
+                "resource-reservations", "Incus has no resource reservations; deploy.resources.reservations is ignored",
+                at: reservations.location)
+        }
+    }
+}
+
+/// `restart` (and `deploy.restart_policy`) → `boot.autostart`.
+enum RestartPolicy {
+    static func apply(
+        _ service: YAMLNode, path: String, to config: inout [String: String], context: inout TranslationContext
+    ) throws {
+        if let restartNode = service["restart"], !restartNode.isNull {
+            let policy = try restartNode.expectScalarText(path + ".restart")
+            switch policy {
+            case "no", "false": config["boot.autostart"] = "false"
+            case "always": config["boot.autostart"] = "true"
+            case "unless-stopped":
+                // Incus's default (no boot.autostart) restarts instances that were running at shutdown.
+                break
+            case _ where policy.hasPrefix("on-failure"):
+                config["boot.autostart"] = "false"
+                context.warn(
+                    "restart-on-failure",
+                    "Incus cannot restart a container when its process fails; restart: \(policy) only keeps it from starting at boot",
+                    at: restartNode.location)
+            default:
+                throw CompileError(
+                    "invalid restart policy '\(policy)': expected no, always, on-failure[:N] or unless-stopped",
+                    at: restartNode.location, path: path + ".restart")
+            }
+        } else if let condition = service["deploy"]?["restart_policy"]?["condition"] {
+            switch condition.scalarText ?? "" {
+            case "none": config["boot.autostart"] = "false"
+            case "any": config["boot.autostart"] = "true"
+            default:
+                config["boot.autostart"] = "false"
+                context.warn(
+                    "restart-on-failure", "Incus cannot restart a container when its process fails",
+                    at: condition.location)
+            }
+        }
+    }
+}

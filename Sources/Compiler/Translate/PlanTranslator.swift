@@ -1,0 +1,84 @@
+import Plan
+
+/// The translation stage: a normalized compose project → the Incus plan.
+public enum PlanTranslator {
+    /// Undotted top-level x-incus options.
+    static let projectOptions = ["storage-pool"]
+
+    public static func translate(_ project: ComposeProject) throws -> (plan: Plan, warnings: [CompileWarning]) {
+        let model = project.model
+        let projectExtension = try IncusExtension.read(from: model, path: "", allowedOptions: projectOptions)
+        let pool = try projectExtension.options["storage-pool"].map { try $0.expectScalarText("x-incus.storage-pool") }
+            ?? "default"
+        var context = TranslationContext(projectName: project.name, storagePool: pool)
+        for warning in project.warnings { context.warn(warning.code, warning.message, at: warning.location) }
+
+        var projectConfig: [String: String] = [
+            "features.images": "false",
+            "features.networks": "false",
+            "features.profiles": "true",
+            "features.storage.volumes": "true",
+            "user.compose.project": project.name,
+        ]
+        for (key, value) in projectExtension.config {
+            if key == "features.networks" && value != "false" {
+                throw CompileError(
+                    "features.networks must stay false: Incus refuses NAT proxies in projects with their own networks",
+                    at: projectExtension.location, path: "x-incus.features.networks")
+            }
+            projectConfig[key] = value
+        }
+        var plan = Plan(
+            source: PlanSource(projectDirectory: project.projectDirectory, files: project.sourceFiles),
+            project: PlanProject(name: project.name, config: projectConfig))
+
+        let services = (model["services"]?.mapping ?? []).sorted { $0.key < $1.key }
+        let dependencies = try DependencyGraph.resolve(services)
+        var usedNetworks = Set<String>()
+        for service in services where service.value["network_mode"] == nil {
+            for pair in service.value["networks"]?.mapping ?? [] { usedNetworks.insert(pair.key) }
+        }
+        let networks = try NetworkTranslator.translate(model, usedNetworks: usedNetworks, context: &context)
+        for network in networks.values {
+            plan.networks[network.incusName] = network.plan
+        }
+        let volumes = try VolumeTranslator.translate(model, context: &context)
+        for volume in volumes.values { plan.volumes[volume.incusName] = volume.plan }
+
+        var instanceNames: [String: [String]] = [:]
+        var owners: [String: String] = [:]
+        for service in services {
+            let translator = ServiceTranslator(
+                name: service.key, keyLocation: service.keyLocation, node: service.value, networks: networks,
+                volumes: volumes)
+            let names = try translator.instanceNames()
+            for name in names {
+                if let owner = owners[name] {
+                    throw CompileError(
+                        "services '\(owner)' and '\(service.key)' both produce the Incus instance name '\(name)'",
+                        at: service.keyLocation, path: "services.\(service.key)")
+                }
+                owners[name] = service.key
+            }
+            instanceNames[service.key] = names
+        }
+        for service in services {
+            let translator = ServiceTranslator(
+                name: service.key, keyLocation: service.keyLocation, node: service.value, networks: networks,
+                volumes: volumes)
+            let dependsOn = (dependencies[service.key] ?? []).flatMap { instanceNames[$0] ?? [] }.sorted()
+            for instance in try InstanceBuilder.build(
+                translator, names: instanceNames[service.key] ?? [], dependsOn: dependsOn, plan: &plan,
+                context: &context)
+            {
+                plan.instances[instance.name] = instance.instance
+            }
+        }
+        plan.warnings = context.warnings.map {
+            PlanWarning(
+                code: $0.code, message: $0.message, file: $0.location?.file ?? "",
+                line: Int64($0.location?.line ?? 0), column: Int64($0.location?.column ?? 0))
+        }
+        return (plan, context.warnings)
+    }
+}

@@ -1,0 +1,37 @@
+/// State shared while translating one project: its name, pool, and the warnings collected so far.
+struct TranslationContext {
+    let projectName: String
+    /// The storage pool for root disks and volumes unless a volume names its own.
+    let storagePool: String
+    private(set) var warnings: [CompileWarning] = []
+
+    init(projectName: String, storagePool: String) {
+        self.projectName = projectName
+        self.storagePool = storagePool
+    }
+
+    mutating func warn(_ code: String, _ message: String, at location: SourceLocation?) {
+        warnings.append(CompileWarning(code: code, message: message, at: location))
+    }
+}
+
+/// Hands out device names unique within one instance: `base`, then `base-2`, `base-3` …
+struct DeviceNamer {
+    private var used: Set<String> = []
+
+    init(reserved: [String] = []) {
+        used = Set(reserved)
+    }
+
+    mutating func name(_ base: String) -> String {
+        let cleaned = IncusNames.volumeName(base)
+        var candidate = cleaned
+        var counter = 2
+        while used.contains(candidate) {
+            candidate = "\(cleaned)-\(counter)"
+            counter += 1
+        }
+        used.insert(candidate)
+        return candidate
+    }
+}

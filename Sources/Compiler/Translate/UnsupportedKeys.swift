@@ -1,0 +1,34 @@
+/// Service keys that Incus cannot express: each one present gets a warning, never a silent drop.
+enum UnsupportedKeys {
+    static let reasons: [String: String] = [
+        "build": "Incus cannot build images; the image: reference is used as it is",
+        "healthcheck": "Incus has no health checks",
+        "cap_add": "Incus containers do not take per-container capability lists",
+        "cap_drop": "Incus containers do not take per-container capability lists",
+        "devices": "host devices need Incus unix-char/unix-block devices; add them in x-incus or a profile",
+        "dns": "DNS servers come from the Incus network's DHCP",
+        "dns_search": "DNS search domains come from the Incus network's DHCP",
+        "extra_hosts": "Incus has no per-instance hosts entries",
+        "logging": "Incus keeps the console log itself",
+        "secrets": "secrets are not pushed into instances",
+        "configs": "configs are not pushed into instances",
+        "ulimits": "use x-incus limits.kernel.* keys",
+        "sysctls": "use x-incus linux.sysctl.* keys",
+        "stop_signal": "Incus stops containers through their init",
+        "stop_grace_period": "Incus stops containers through their init",
+        "init": "Incus containers run their own init",
+        "ipc": "Incus has no shared IPC namespaces",
+        "pid": "Incus has no shared PID namespaces",
+        "security_opt": "Incus has no per-container security options of this form",
+        "tty": "Incus consoles are always available",
+        "stdin_open": "Incus consoles are always available",
+    ]
+
+    static func warn(_ service: YAMLNode, context: inout TranslationContext) {
+        for pair in service.mapping ?? [] {
+            guard let reason = reasons[pair.key], !pair.value.isNull else { continue }
+            if pair.key == "build" && service["image"] == nil { continue }
+            context.warn("unsupported-key", "'\(pair.key)' is ignored: \(reason)", at: pair.keyLocation)
+        }
+    }
+}

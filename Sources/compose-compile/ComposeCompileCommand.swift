@@ -1,0 +1,95 @@
+import ArgumentParser
+import Compiler
+import Foundation
+import Plan
+
+/// `compose-compile`: compose files → a deterministic Incus plan on standard output (or `-o FILE`).
+struct ComposeCompileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compose-compile",
+        abstract: "Compile Docker Compose files into a reviewable Incus deployment plan (JSON).",
+        subcommands: [CompileCommand.self],
+        defaultSubcommand: CompileCommand.self)
+}
+
+/// Options shared by every subcommand that loads a compose project.
+struct ProjectOptions: ParsableArguments {
+    @Option(name: [.customShort("f"), .customLong("file")], help: "Compose file (repeatable; default: discovered).")
+    var files: [String] = []
+
+    @Option(name: [.customShort("p"), .customLong("project-name")], help: "Project name.")
+    var projectName: String?
+
+    @Option(name: .customLong("project-directory"), help: "Project directory (default: the first file's directory).")
+    var projectDirectory: String?
+
+    @Option(name: .customLong("env-file"), help: "Environment file (repeatable; default: the project's .env).")
+    var envFiles: [String] = []
+
+    @Option(name: .customLong("profile"), help: "Profile to enable (repeatable).")
+    var profiles: [String] = []
+
+    /// The compile options for this invocation, with the real process environment.
+    func compileOptions() -> CompileOptions {
+        var options = CompileOptions(workingDirectory: FileManager.default.currentDirectoryPath)
+        options.files = files
+        options.projectName = projectName
+        options.projectDirectory = projectDirectory
+        options.environmentFiles = envFiles
+        options.profiles = profiles
+        options.environment = ProcessInfo.processInfo.environment
+        return options
+    }
+}
+
+/// Reports a compile error the way every error of this tool is reported, and exits 1.
+func exitWithCompileError(_ error: Error) -> Never {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(1)
+}
+
+struct CompileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compile", abstract: "Write the Incus plan (the default subcommand).")
+
+    @OptionGroup var project: ProjectOptions
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the plan to this file (mode 0600) instead of standard output.")
+    var output: String?
+
+    func run() throws {
+        let result: (plan: Plan, warnings: [CompileWarning])
+        do {
+            result = try Compiler.compile(project.compileOptions())
+        } catch {
+            exitWithCompileError(error)
+        }
+        for warning in result.warnings {
+            FileHandle.standardError.write(Data("\(warning)\n".utf8))
+        }
+        let text = PlanEmitter.emit(result.plan)
+        if let output {
+            try PlanFileWriter.write(text, to: output)
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
+
+/// Writes a plan file atomically with mode 0600: plans can hold environment values.
+enum PlanFileWriter {
+    static func write(_ text: String, to path: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(
+            atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        else {
+            exitWithCompileError("cannot write \(path)")
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            exitWithCompileError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+extension String: @retroactive Error {}
