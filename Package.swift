@@ -4,7 +4,8 @@ import PackageDescription
 let package = Package(
     name: "incus-compose-swift",
     products: [
-        .executable(name: "compose-compile", targets: ["compose-compile"])
+        .executable(name: "compose-compile", targets: ["compose-compile"]),
+        .executable(name: "compose-apply", targets: ["compose-apply"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -25,6 +26,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/compose-compile"),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "Apply", dependencies: ["CCurl", "CYAML", "Plan"], path: "Sources/Apply"),
+        .executableTarget(
+            name: "compose-apply",
+            dependencies: ["Apply", "Plan", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/compose-apply"),
+        .testTarget(name: "ApplyTests", dependencies: ["Apply", "Plan"], path: "Tests/ApplyTests"),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Plan"], path: "Tests/CompilerTests"),
     ]
 )

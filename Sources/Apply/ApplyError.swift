@@ -1,0 +1,59 @@
+/// Why an apply stopped, with what to do about it.
+public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The incus client's config.yml or credentials could not be used.
+    case clientConfig(path: String, reason: String)
+    /// An OCI image on a server without the `instance_oci` API extension.
+    case ociUnsupported(instance: String, image: String, serverVersion: String)
+    /// A `local:` image alias that is not in the server's image store.
+    case missingImage(instance: String, alias: String)
+    /// An image remote named in the plan is not in the incus client config.
+    case unknownImageRemote(instance: String, remote: String, configPath: String)
+    /// Incus could not pick an `auto` subnet for a network.
+    case autoAddress(network: String, composeName: String, family: String, incusMessage: String)
+    /// A container did not get a DHCP address in time.
+    case addressTimeout(instance: String, device: String, family: String, seconds: Int)
+    /// A resource exists on the server but belongs to someone else.
+    case notOwned(kind: String, name: String, project: String, owner: String?)
+    /// An external network or volume the plan uses does not exist.
+    case missingExternal(kind: String, name: String)
+    /// An instance was not created because one it depends on failed.
+    case dependencyFailed(instance: String, dependency: String)
+    /// A response Incus sent could not be understood.
+    case unexpectedResponse(request: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .clientConfig(let path, let reason):
+            return "incus client config \(path): \(reason)"
+        case .ociUnsupported(let instance, let image, let version):
+            return "instance \(instance) uses OCI image \(image), but the Incus server (version \(version)) has no "
+                + "OCI support (API extension instance_oci, Incus 6.3 or later). Upgrade the server or map the "
+                + "service to an Incus image with `x-incus: {image: REMOTE:ALIAS}`. Nothing was created."
+        case .missingImage(let instance, let alias):
+            return "instance \(instance) uses image local:\(alias), but the server's image store has no alias "
+                + "\"\(alias)\". Import the image (`incus image import … --alias \(alias)`) or change `x-incus.image`."
+        case .unknownImageRemote(let instance, let remote, let configPath):
+            return "instance \(instance) uses image remote \"\(remote)\", which is not in \(configPath). "
+                + "Add it with `incus remote add` or use local:ALIAS."
+        case .autoAddress(let network, let composeName, let family, let message):
+            return "network \(network) (compose network \"\(composeName)\"): Incus could not pick an \(family) "
+                + "subnet automatically (Incus says: \(message)). Set `ipam.config.subnet` on the compose network, or "
+                + "`x-incus: {\(family == "IPv6" ? "ipv6" : "ipv4").address: ADDRESS/PREFIX}`."
+        case .addressTimeout(let instance, let device, let family, let seconds):
+            return "instance \(instance) got no \(family) address on NIC \(device) within \(seconds) s "
+                + "(is DHCP running in the container and on its network?). Raise --address-timeout or check "
+                + "`incus exec \(instance) -- ip addr` in its project."
+        case .notOwned(let kind, let name, let project, let owner):
+            let holder =
+                owner.map { "compose project \"\($0)\"" } ?? "no compose project (no user.compose.project marker)"
+            return "\(kind) \(name) already exists and belongs to \(holder), not \"\(project)\"; "
+                + "apply does not take over resources it did not create. Rename the project or remove the \(kind)."
+        case .missingExternal(let kind, let name):
+            return "external \(kind) \(name) does not exist; apply never creates external resources. Create it first."
+        case .dependencyFailed(let instance, let dependency):
+            return "instance \(instance) was not converged because \(dependency), which it depends on, failed"
+        case .unexpectedResponse(let request, let detail):
+            return "unexpected answer from Incus to \(request): \(detail)"
+        }
+    }
+}

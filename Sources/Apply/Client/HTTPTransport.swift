@@ -1,0 +1,117 @@
+import CCurl
+import Foundation
+
+/// One HTTP exchange with the Incus server, as the client sees it.
+public struct HTTPResponse: Sendable {
+    /// The HTTP status code.
+    public var status: Int
+    /// The raw response body.
+    public var body: Data
+
+    public init(status: Int, body: Data) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// Something that can carry one HTTP request to Incus; the real one is `CurlTransport`.
+public protocol HTTPTransport: Sendable {
+    /// Sends `method path` (path includes the query string) with an optional JSON body.
+    func perform(method: String, path: String, body: Data?, timeoutSeconds: Int) throws -> HTTPResponse
+    /// A human-readable name of the server endpoint, for error messages.
+    var endpointDescription: String { get }
+}
+
+/// A request that never reached the server (connection refused, TLS failure, timeout).
+public struct TransportError: Error, CustomStringConvertible, Sendable {
+    /// What was being sent, e.g. `GET /1.0`.
+    public var request: String
+    /// The endpoint that could not be reached.
+    public var endpoint: String
+    /// libcurl's explanation.
+    public var reason: String
+
+    public var description: String {
+        "cannot reach Incus at \(endpoint) (\(request)): \(reason). "
+            + "Is incusd running? Choose the server with --socket, $INCUS_SOCKET, $INCUS_DIR or --remote."
+    }
+}
+
+/// HTTP over libcurl, to a unix socket or an HTTPS remote with a TLS client certificate.
+public final class CurlTransport: HTTPTransport, @unchecked Sendable {
+    private let endpoint: IncusEndpoint
+
+    /// Prepares a transport for `endpoint`; no connection is made until the first request.
+    public init(endpoint: IncusEndpoint) {
+        CurlTransport.initializeOnce
+        self.endpoint = endpoint
+    }
+
+    private static let initializeOnce: Void = {
+        curl_global_init(Int(CURL_GLOBAL_ALL))
+    }()
+
+    public var endpointDescription: String { endpoint.description }
+
+    public func perform(method: String, path: String, body: Data?, timeoutSeconds: Int) throws -> HTTPResponse {
+        guard let handle = curl_easy_init() else {
+            throw TransportError(
+                request: "\(method) \(path)", endpoint: endpointDescription, reason: "curl_easy_init failed")
+        }
+        defer { curl_easy_cleanup(handle) }
+        let sink = ResponseSink()
+        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
+        var headers: UnsafeMutablePointer<curl_slist>? = nil
+        headers = curl_slist_append(headers, "Content-Type: application/json")
+        defer { curl_slist_free_all(headers) }
+
+        switch endpoint {
+        case .unixSocket(let socketPath):
+            _ = ccurl_setopt_string(handle, CURLOPT_UNIX_SOCKET_PATH, socketPath)
+            _ = ccurl_setopt_string(handle, CURLOPT_URL, "http://incus" + path)
+        case .https(let url, let certificate, let key, let serverCertificate):
+            _ = ccurl_setopt_string(handle, CURLOPT_URL, url + path)
+            _ = ccurl_setopt_string(handle, CURLOPT_SSLCERT, certificate)
+            _ = ccurl_setopt_string(handle, CURLOPT_SSLKEY, key)
+            if let serverCertificate {
+                // A pinned self-signed server certificate: trust exactly it, whatever its host name.
+                _ = ccurl_setopt_string(handle, CURLOPT_CAINFO, serverCertificate)
+                _ = ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
+            }
+        }
+        _ = ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)
+        _ = ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
+        _ = ccurl_setopt_long(handle, CURLOPT_TIMEOUT, timeoutSeconds)
+        _ = ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, 10)
+        _ = ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer)
+        _ = ccurl_setopt_write_function(handle) { data, size, count, context in
+            guard let data, let context else { return 0 }
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+            sink.data.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
+            return size * count
+        }
+
+        let payload = body ?? Data()
+        let code: CURLcode = payload.withUnsafeBytes { bytes in
+            if body != nil {
+                _ = ccurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, bytes.count)
+                _ = ccurl_setopt_pointer(
+                    handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+            }
+            return curl_easy_perform(handle)
+        }
+        guard code == CURLE_OK else {
+            let reason = curl_easy_strerror(code).map { String(cString: $0) } ?? "curl error \(code.rawValue)"
+            throw TransportError(request: "\(method) \(path)", endpoint: endpointDescription, reason: reason)
+        }
+        var status = 0
+        _ = ccurl_getinfo_response_code(handle, &status)
+        return HTTPResponse(status: status, body: sink.data)
+    }
+}
+
+/// Collects the response body written by libcurl's callback.
+private final class ResponseSink {
+    var data = Data()
+}

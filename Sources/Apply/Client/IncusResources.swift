@@ -1,0 +1,150 @@
+import Foundation
+import Plan
+
+/// What `GET /1.0` says about the server.
+public struct ServerInfo: Sendable, Equatable {
+    /// `environment.server_version`, e.g. `6.0.4`.
+    public var version: String
+    /// `api_extensions`.
+    public var extensions: Set<String>
+
+    public init(version: String, extensions: Set<String>) {
+        self.version = version
+        self.extensions = extensions
+    }
+
+    /// Whether the server version is at least `major.minor`; an unparsable version counts as old.
+    public func isAtLeast(_ major: Int, _ minor: Int) -> Bool {
+        let parts = version.split(separator: ".").map { Int($0.prefix(while: { $0.isNumber })) ?? 0 }
+        let serverMajor = parts.first ?? 0
+        let serverMinor = parts.count > 1 ? parts[1] : 0
+        return serverMajor > major || (serverMajor == major && serverMinor >= minor)
+    }
+}
+
+/// An instance as the server holds it (local config and devices, not the expanded ones).
+public struct ServerInstance: Sendable, Equatable {
+    public var name: String
+    /// `Running`, `Stopped`, …
+    public var status: String
+    public var config: [String: String]
+    public var devices: [String: [String: String]]
+    public var profiles: [String]
+    public var description: String
+    /// The whole object, to send back unchanged fields on update.
+    public var raw: JSONValue
+}
+
+/// A network, a storage volume or a project: a name with a string config.
+public struct ServerObject: Sendable, Equatable {
+    public var name: String
+    public var config: [String: String]
+    public var description: String
+    public var raw: JSONValue
+}
+
+extension IncusClient {
+    /// `GET /1.0`.
+    public func serverInfo() throws -> ServerInfo {
+        let metadata = try get("/1.0", action: "read", resource: "server information")
+        let extensions = (metadata["api_extensions"]?.arrayValue ?? []).compactMap(\.stringValue)
+        let version = metadata["environment"]?["server_version"]?.stringValue ?? "unknown"
+        return ServerInfo(version: version, extensions: Set(extensions))
+    }
+
+    /// Every instance of `project`, keyed by name.
+    public func instances(project: String) throws -> [String: ServerInstance] {
+        let list = try get(
+            "/1.0/instances?recursion=1", project: project, action: "list instances", resource: "in project \(project)")
+        var result: [String: ServerInstance] = [:]
+        for item in list.arrayValue ?? [] {
+            let instance = IncusClient.decodeInstance(item)
+            result[instance.name] = instance
+        }
+        return result
+    }
+
+    /// One instance, or `nil` when it does not exist.
+    public func instance(_ name: String, project: String) throws -> ServerInstance? {
+        try getIfExists(
+            "/1.0/instances/\(name)", project: project, action: "read instance",
+            resource: "\(name) (project \(project))"
+        ).map(IncusClient.decodeInstance)
+    }
+
+    /// The live network state of an instance (`/state` → `network`).
+    public func instanceNetworkState(_ name: String, project: String) throws -> JSONValue {
+        let state = try get(
+            "/1.0/instances/\(name)/state", project: project, action: "read state of instance",
+            resource: "\(name) (project \(project))")
+        return state["network"] ?? .object([:])
+    }
+
+    /// Starts, stops or restarts an instance.
+    public func changeState(_ name: String, project: String, action: String, force: Bool = false) throws {
+        try send(
+            "PUT", "/1.0/instances/\(name)/state", project: project,
+            body: .object(["action": .string(action), "timeout": .integer(30), "force": .bool(force)]),
+            action: "\(action) instance", resource: "\(name) (project \(project))")
+    }
+
+    /// A network of the default project, or `nil`.
+    public func network(_ name: String) throws -> ServerObject? {
+        try getIfExists("/1.0/networks/\(name)", action: "read network", resource: name).map(IncusClient.decodeObject)
+    }
+
+    /// Every network of the default project, keyed by name.
+    public func networks() throws -> [String: ServerObject] {
+        let list = try get("/1.0/networks?recursion=1", action: "list networks", resource: "in project default")
+        var result: [String: ServerObject] = [:]
+        for item in list.arrayValue ?? [] {
+            let network = IncusClient.decodeObject(item)
+            result[network.name] = network
+        }
+        return result
+    }
+
+    /// A project, or `nil`.
+    public func project(_ name: String) throws -> ServerObject? {
+        try getIfExists("/1.0/projects/\(name)", action: "read project", resource: name).map(IncusClient.decodeObject)
+    }
+
+    /// A custom storage volume, or `nil`.
+    public func volume(_ name: String, pool: String, project: String) throws -> ServerObject? {
+        try getIfExists(
+            "/1.0/storage-pools/\(pool)/volumes/custom/\(name)", project: project, action: "read storage volume",
+            resource: "\(name) (pool \(pool), project \(project))"
+        ).map(IncusClient.decodeObject)
+    }
+
+    /// Every custom volume of `project` in `pool`, keyed by name.
+    public func volumes(pool: String, project: String) throws -> [String: ServerObject] {
+        let list = try get(
+            "/1.0/storage-pools/\(pool)/volumes/custom?recursion=1", project: project, action: "list storage volumes",
+            resource: "in pool \(pool) (project \(project))")
+        var result: [String: ServerObject] = [:]
+        for item in list.arrayValue ?? [] {
+            let volume = IncusClient.decodeObject(item)
+            result[volume.name] = volume
+        }
+        return result
+    }
+
+    static func decodeInstance(_ value: JSONValue) -> ServerInstance {
+        var devices: [String: [String: String]] = [:]
+        for (name, device) in value["devices"]?.objectValue ?? [:] {
+            devices[name] = device.stringMapValue ?? [:]
+        }
+        return ServerInstance(
+            name: value["name"]?.stringValue ?? "", status: value["status"]?.stringValue ?? "",
+            config: value["config"]?.stringMapValue ?? [:], devices: devices,
+            profiles: (value["profiles"]?.arrayValue ?? []).compactMap(\.stringValue),
+            description: value["description"]?.stringValue ?? "", raw: value)
+    }
+
+    static func decodeObject(_ value: JSONValue) -> ServerObject {
+        ServerObject(
+            name: value["name"]?.stringValue ?? "", config: value["config"]?.stringMapValue ?? [:],
+            description: value["description"]?.stringValue ?? "", raw: value)
+    }
+}

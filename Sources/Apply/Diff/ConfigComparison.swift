@@ -1,0 +1,68 @@
+/// How plan values are compared with what the server holds.
+///
+/// The server adds keys of its own (`volatile.*`, `image.*` on instances; default features on projects;
+/// generated addresses on networks). Those never count as a difference; everything the plan states
+/// must match exactly.
+public enum ConfigComparison {
+    /// Instance config keys that Incus writes itself.
+    public static func isServerManagedInstanceKey(_ key: String) -> Bool {
+        key.hasPrefix("volatile.") || key.hasPrefix("image.")
+    }
+
+    /// Network keys Incus fills in when the plan leaves them out (or says `auto`).
+    static let autoFilledNetworkKeys: Set<String> = ["ipv4.address", "ipv4.nat", "ipv6.address", "ipv6.nat"]
+
+    /// Instance config keys that differ, ignoring server-managed keys and `ignoring` (unresolved placeholders).
+    public static func changedInstanceKeys(
+        plan: [String: String], server: [String: String], ignoring: Set<String> = []
+    ) -> [String] {
+        var keys = Set(plan.keys)
+        keys.formUnion(server.keys.filter { !isServerManagedInstanceKey($0) })
+        keys.subtract(ignoring)
+        return keys.filter { plan[$0] != server[$0] }.sorted()
+    }
+
+    /// Device names that differ (added, removed or changed), ignoring `ignoring`.
+    public static func changedDevices(
+        plan: [String: [String: String]], server: [String: [String: String]], ignoring: Set<String> = []
+    ) -> [String] {
+        var names = Set(plan.keys).union(server.keys)
+        names.subtract(ignoring)
+        return names.filter { plan[$0] != server[$0] }.sorted()
+    }
+
+    /// Network config keys that differ. `auto` in the plan matches any server value; keys Incus fills in
+    /// by itself may exist on the server only; `ignoring` holds keys with unresolved placeholders.
+    public static func changedNetworkKeys(
+        plan: [String: String], server: [String: String], ignoring: Set<String> = []
+    ) -> [String] {
+        var keys = Set(plan.keys)
+        keys.formUnion(server.keys.filter { !$0.hasPrefix("volatile.") && !autoFilledNetworkKeys.contains($0) })
+        keys.subtract(ignoring)
+        return keys.filter { key in
+            if plan[key] == "auto" && autoFilledNetworkKeys.contains(key) && server[key] != nil { return false }
+            return plan[key] != server[key]
+        }.sorted()
+    }
+
+    /// The network config to send on update: the plan's, keeping the server's generated values where the
+    /// plan says `auto` or leaves an auto-filled key out, and the server's values for `keeping` keys.
+    public static func networkUpdate(
+        plan: [String: String], server: [String: String], keeping: Set<String> = []
+    ) -> [String: String] {
+        var result = plan
+        for key in autoFilledNetworkKeys {
+            if let current = server[key], plan[key] == nil || plan[key] == "auto" { result[key] = current }
+        }
+        for key in keeping {
+            result[key] = server[key]
+        }
+        return result
+    }
+
+    /// Keys the plan sets that the server lacks or holds differently (projects and volumes, where the
+    /// server adds defaults of its own).
+    public static func changedPlanKeys(plan: [String: String], server: [String: String]) -> [String] {
+        plan.keys.filter { plan[$0] != server[$0] }.sorted()
+    }
+}

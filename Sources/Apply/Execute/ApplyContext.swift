@@ -1,0 +1,47 @@
+import Foundation
+import Plan
+
+/// Everything the stages of one apply share.
+final class ApplyContext: @unchecked Sendable {
+    let client: IncusClient
+    let plan: Plan
+    let options: ApplyOptions
+    let reporter: Reporter
+    let server: ServerInfo
+    let index: PlaceholderIndex
+    let values: PlaceholderValues
+    let clientConfig: IncusClientConfig
+
+    init(
+        client: IncusClient, plan: Plan, options: ApplyOptions, reporter: Reporter, server: ServerInfo,
+        clientConfig: IncusClientConfig
+    ) {
+        self.client = client
+        self.plan = plan
+        self.options = options
+        self.reporter = reporter
+        self.server = server
+        self.clientConfig = clientConfig
+        index = PlaceholderIndex(plan: plan)
+        values = PlaceholderValues()
+    }
+
+    /// The Incus project of every instance and volume.
+    var project: String { plan.project.name }
+
+    /// The owner marker value (`user.compose.project`).
+    var marker: String { plan.project.config[PlanValidator.markerKey] ?? plan.project.name }
+
+    /// NAT proxies may listen on 0.0.0.0 / :: from Incus 7.2 on.
+    var natWildcardSupported: Bool { server.isAtLeast(7, 2) }
+
+    /// `instance NAME (project P)`, the way action lines name an instance.
+    func describeInstance(_ name: String) -> String { "instance \(name) (project \(project))" }
+
+    /// Measures `body` in seconds.
+    func timed<T>(_ body: () throws -> T) rethrows -> (T, TimeInterval) {
+        let start = Date()
+        let result = try body()
+        return (result, Date().timeIntervalSince(start))
+    }
+}

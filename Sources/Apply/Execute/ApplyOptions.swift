@@ -1,0 +1,19 @@
+/// How `compose-apply` runs.
+public struct ApplyOptions: Sendable {
+    /// Instances converged at the same time.
+    public var parallel = 4
+    /// Print what would change; send no write request.
+    public var dryRun = false
+    /// Delete and recreate every instance (never a storage volume).
+    public var recreate = false
+    /// Remove the project's instances, networks and project instead of converging.
+    public var destroy = false
+    /// With `destroy`: remove the project's storage volumes too.
+    public var destroyVolumes = false
+    /// Seconds to wait for a DHCP address before a placeholder fails.
+    public var addressTimeout = 60
+    /// The incus client environment (`INCUS_CONF`, `HOME`), for image remotes.
+    public var environment: [String: String] = [:]
+
+    public init() {}
+}

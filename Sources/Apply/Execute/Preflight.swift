@@ -1,0 +1,85 @@
+import Foundation
+import Plan
+
+/// What the server holds before apply changes anything.
+struct ServerSnapshot {
+    var project: ServerObject?
+    var networks: [String: ServerObject] = [:]
+    var volumes: [String: ServerObject] = [:]
+    var instances: [String: ServerInstance] = [:]
+}
+
+/// Read-only checks that refuse a plan before anything is created: OCI support, images, ownership
+/// of existing resources, presence of external networks and volumes.
+enum Preflight {
+    static func run(_ context: ApplyContext) throws -> ServerSnapshot {
+        let plan = context.plan
+        let client = context.client
+        try checkImages(context)
+        var snapshot = ServerSnapshot()
+        snapshot.project = try client.project(context.project)
+        if let project = snapshot.project, project.config[PlanValidator.markerKey] != context.marker {
+            throw ApplyError.notOwned(
+                kind: "project", name: context.project, project: context.marker,
+                owner: project.config[PlanValidator.markerKey])
+        }
+        for name in plan.networks.keys.sorted() {
+            guard let network = plan.networks[name] else { continue }
+            let existing = try client.network(name)
+            if network.external {
+                guard existing != nil else { throw ApplyError.missingExternal(kind: "network", name: name) }
+                continue
+            }
+            if let existing {
+                guard existing.config[PlanValidator.markerKey] == context.marker else {
+                    throw ApplyError.notOwned(
+                        kind: "network", name: name, project: context.marker,
+                        owner: existing.config[PlanValidator.markerKey])
+                }
+                snapshot.networks[name] = existing
+            }
+        }
+        for name in plan.volumes.keys.sorted() {
+            guard let volume = plan.volumes[name] else { continue }
+            let existing =
+                snapshot.project == nil ? nil : try client.volume(name, pool: volume.pool, project: context.project)
+            if volume.external && existing == nil {
+                throw ApplyError.missingExternal(kind: "storage volume", name: "\(name) (pool \(volume.pool))")
+            }
+            snapshot.volumes[name] = existing
+        }
+        if snapshot.project != nil {
+            snapshot.instances = try client.instances(project: context.project)
+        }
+        return snapshot
+    }
+
+    /// OCI images need `instance_oci`; remote images need a remote in the client config; local
+    /// aliases must exist in the server's image store.
+    private static func checkImages(_ context: ApplyContext) throws {
+        var checkedAliases: Set<String> = []
+        for name in context.plan.instances.keys.sorted() {
+            guard let image = context.plan.instances[name]?.image else { continue }
+            switch image.kind {
+            case "oci":
+                guard context.server.extensions.contains("instance_oci") else {
+                    throw ApplyError.ociUnsupported(
+                        instance: name, image: image.reference, serverVersion: context.server.version)
+                }
+            default:
+                if image.remote == "local" {
+                    guard !checkedAliases.contains(image.reference) else { continue }
+                    checkedAliases.insert(image.reference)
+                    let alias = try context.client.getIfExists(
+                        "/1.0/images/aliases/\(image.reference)", action: "read image alias",
+                        resource: image.reference)
+                    if alias == nil { throw ApplyError.missingImage(instance: name, alias: image.reference) }
+                } else if context.clientConfig.remotes[image.remote] == nil {
+                    throw ApplyError.unknownImageRemote(
+                        instance: name, remote: image.remote, configPath: context.clientConfig.directory + "/config.yml"
+                    )
+                }
+            }
+        }
+    }
+}

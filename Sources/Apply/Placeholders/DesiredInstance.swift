@@ -1,0 +1,80 @@
+import Plan
+
+/// What one plan instance should look like on the server, given the placeholder values known so far.
+public struct DesiredInstance: Equatable, Sendable {
+    /// Config with placeholders substituted; keys still waiting for a value are left out.
+    public var config: [String: String]
+    /// Devices with placeholders substituted and NICs pinned to known addresses; devices still waiting
+    /// for a value are left out.
+    public var devices: [String: [String: String]]
+    /// Config keys whose placeholders are not known yet.
+    public var pendingKeys: Set<String>
+    /// Devices whose placeholders are not known yet.
+    public var pendingDevices: Set<String>
+    /// Devices added only after the instance first starts: NAT proxies (Incus checks their connect
+    /// address against the NIC's pinned address) and devices that used placeholders.
+    public var lateDevices: Set<String>
+    /// Devices turned into userspace proxies before sending, with the reason.
+    public var fallbacks: [String: String]
+
+    /// Builds the desired state of plan instance `name`.
+    ///
+    /// `natWildcardSupported` is false on servers older than Incus 7.2: NAT proxies listening on a
+    /// wildcard address are then sent as userspace proxies.
+    public static func build(
+        _ name: String, plan: Plan, index: PlaceholderIndex, values: [String: String], natWildcardSupported: Bool
+    ) -> DesiredInstance {
+        var result = DesiredInstance(
+            config: [:], devices: [:], pendingKeys: [], pendingDevices: [], lateDevices: [], fallbacks: [:])
+        guard let instance = plan.instances[name] else { return result }
+        for (key, value) in instance.config {
+            let pointer = JSONPointer.make(["instances", name, "config", key])
+            if let resolved = index.resolve(value, at: pointer, values: values) {
+                result.config[key] = resolved
+            } else {
+                result.pendingKeys.insert(key)
+            }
+        }
+        for (deviceName, device) in instance.devices {
+            var resolvedDevice: [String: String] = [:]
+            var usesPlaceholder = false
+            for (key, value) in device {
+                let pointer = JSONPointer.make(["instances", name, "devices", deviceName, key])
+                if index.tokensByPointer[pointer] != nil { usesPlaceholder = true }
+                resolvedDevice[key] = index.resolve(value, at: pointer, values: values)
+            }
+            if resolvedDevice.count != device.count {
+                result.pendingDevices.insert(deviceName)
+                continue
+            }
+            if ProxyFallback.isNATProxy(resolvedDevice) && !natWildcardSupported
+                && ProxyFallback.listensOnWildcard(resolvedDevice)
+            {
+                resolvedDevice = ProxyFallback.userspace(resolvedDevice)
+                result.fallbacks[deviceName] =
+                    "NAT proxies cannot listen on a wildcard address before Incus 7.2; using a userspace proxy"
+            }
+            if usesPlaceholder || ProxyFallback.isNATProxy(resolvedDevice) { result.lateDevices.insert(deviceName) }
+            result.devices[deviceName] = resolvedDevice
+        }
+        for token in index.ownTokens(of: name) {
+            guard let placeholder = plan.placeholders[token], let value = values[token],
+                var nic = result.devices[placeholder.device]
+            else { continue }
+            let key = PlaceholderIndex.addressKey(family: placeholder.family)
+            if nic[key] == nil {
+                nic[key] = value
+                result.devices[placeholder.device] = nic
+            }
+        }
+        return result
+    }
+
+    /// Whether the server's device is this desired device, or the userspace fallback of it (a NAT
+    /// proxy Incus refused on an earlier apply counts as converged).
+    public static func deviceMatches(desired: [String: String], server: [String: String]?) -> Bool {
+        guard let server else { return false }
+        if desired == server { return true }
+        return ProxyFallback.isNATProxy(desired) && ProxyFallback.userspace(desired) == server
+    }
+}

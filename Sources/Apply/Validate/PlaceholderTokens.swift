@@ -1,0 +1,20 @@
+/// Finds `{{token}}` occurrences in plan strings.
+enum PlaceholderTokens {
+    /// The tokens (text between `{{` and `}}`) in `text`, in order of appearance.
+    static func tokens(in text: String) -> [String] {
+        var result: [String] = []
+        var rest = text[...]
+        while let open = rest.range(of: "{{") {
+            let afterOpen = rest[open.upperBound...]
+            guard let close = afterOpen.range(of: "}}") else { break }
+            result.append(String(afterOpen[..<close.lowerBound]))
+            rest = afterOpen[close.upperBound...]
+        }
+        return result
+    }
+
+    /// `text` with every `{{token}}` replaced by `value`.
+    static func substitute(_ token: String, with value: String, in text: String) -> String {
+        text.replacingOccurrences(of: "{{" + token + "}}", with: value)
+    }
+}
