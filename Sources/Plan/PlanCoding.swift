@@ -168,7 +168,9 @@ struct PlanReader {
 
     func integer(_ key: String) throws -> Int64 {
         let member = try child(key)
-        guard let integer = member.value.integerValue else { throw PlanError("expected an integer", at: member.pointer) }
+        guard let integer = member.value.integerValue else {
+            throw PlanError("expected an integer", at: member.pointer)
+        }
         return integer
     }
 

@@ -54,7 +54,9 @@ struct CompileCommand: ParsableCommand {
 
     @OptionGroup var project: ProjectOptions
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the plan to this file (mode 0600) instead of standard output.")
+    @Option(
+        name: [.customShort("o"), .customLong("output")],
+        help: "Write the plan to this file (mode 0600) instead of standard output.")
     var output: String?
 
     func run() throws {
@@ -80,8 +82,9 @@ struct CompileCommand: ParsableCommand {
 enum PlanFileWriter {
     static func write(_ text: String, to path: String) throws {
         let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(
-            atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
         else {
             exitWithCompileError("cannot write \(path)")
         }

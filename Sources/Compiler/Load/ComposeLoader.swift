@@ -14,9 +14,10 @@ public enum ComposeLoader {
                 "no compose file found in \(options.workingDirectory) (looked for \(defaultFileNames.joined(separator: ", ")))",
                 at: nil)
         }
-        let projectDirectory = options.projectDirectory.map {
-            FilePaths.absolute($0, relativeTo: options.workingDirectory)
-        } ?? FilePaths.directory(of: firstFile)
+        let projectDirectory =
+            options.projectDirectory.map {
+                FilePaths.absolute($0, relativeTo: options.workingDirectory)
+            } ?? FilePaths.directory(of: firstFile)
 
         var sourceFiles: [PlanSourceFile] = []
         var documents: [YAMLNode] = []
@@ -37,7 +38,8 @@ public enum ComposeLoader {
             model = ComposeMerger.merge(model, overlay)
         }
         let name = try projectName(options, model: model, projectDirectory: projectDirectory)
-        let normalized = try ComposeNormalizer(projectDirectory: projectDirectory, environment: options.environment).normalize(model, projectName: name)
+        let normalized = try ComposeNormalizer(projectDirectory: projectDirectory, environment: options.environment)
+            .normalize(model, projectName: name)
         return ComposeProject(
             name: name, projectDirectory: projectDirectory, model: normalized, sourceFiles: sourceFiles)
     }
@@ -51,7 +53,8 @@ public enum ComposeLoader {
                 return path
             }
         }
-        var directory = options.projectDirectory.map { FilePaths.absolute($0, relativeTo: options.workingDirectory) }
+        var directory =
+            options.projectDirectory.map { FilePaths.absolute($0, relativeTo: options.workingDirectory) }
             ?? FilePaths.absolute(".", relativeTo: options.workingDirectory)
         // Like docker compose, look in parent directories when the working directory has no compose file.
         while true {

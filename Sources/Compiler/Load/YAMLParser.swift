@@ -1,5 +1,5 @@
-import Foundation
 import CYAML
+import Foundation
 
 /// Turns YAML text into a `YAMLNode` tree through libyaml's event API, keeping every node's position.
 ///
@@ -27,7 +27,8 @@ private struct ParseSession {
 
     /// A collection being built, with the expanded-node count of what it holds so far.
     enum Frame {
-        case mapping(pairs: [YAMLPair], pendingKey: YAMLNode?, weight: Int, start: SourceLocation, tag: String?, anchor: String?)
+        case mapping(
+            pairs: [YAMLPair], pendingKey: YAMLNode?, weight: Int, start: SourceLocation, tag: String?, anchor: String?)
         case sequence(items: [YAMLNode], weight: Int, start: SourceLocation, tag: String?, anchor: String?)
     }
 
@@ -109,7 +110,8 @@ private struct ParseSession {
             }
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
-            let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)), as: UTF8.self)
+            let text = String(
+                decoding: UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)), as: UTF8.self)
             let style: YAMLScalar.Style
             switch scalar.style {
             case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -179,9 +181,11 @@ private struct ParseSession {
                 default: throw CompileError("mapping keys must be plain strings, not \(key.kindName)", at: key.location)
                 }
                 pairs.append(YAMLPair(key: keyText, keyLocation: key.location, value: node))
-                stack.append(.mapping(pairs: pairs, pendingKey: nil, weight: newTotal, start: start, tag: tag, anchor: anchor))
+                stack.append(
+                    .mapping(pairs: pairs, pendingKey: nil, weight: newTotal, start: start, tag: tag, anchor: anchor))
             } else {
-                stack.append(.mapping(pairs: pairs, pendingKey: node, weight: newTotal, start: start, tag: tag, anchor: anchor))
+                stack.append(
+                    .mapping(pairs: pairs, pendingKey: node, weight: newTotal, start: start, tag: tag, anchor: anchor))
             }
         case .sequence(var items, let total, let start, let tag, let anchor):
             let newTotal = try checkedWeight(total, weight, at: node.location)

@@ -30,7 +30,9 @@ struct ComposeNormalizer {
         var networks = try normalizeTopLevel(
             model["networks"], kind: "networks", projectName: projectName)
         if usesDefaultNetwork, networks.pair("default") == nil {
-            networks.set("default", .mapping([("name", .string("\(projectName)_default", at: model.location))], at: model.location))
+            networks.set(
+                "default",
+                .mapping([("name", .string("\(projectName)_default", at: model.location))], at: model.location))
         }
         if !(networks.mapping ?? []).isEmpty { result.set("networks", networks) }
         let volumes = try normalizeTopLevel(model["volumes"], kind: "volumes", projectName: projectName)
@@ -68,7 +70,9 @@ struct ComposeNormalizer {
         }
         for key in ["environment", "labels"] {
             if let value = service[key] {
-                service.set(key, try KeyValueNormalizer.normalize(value, path: "\(path).\(key)", allowNull: key == "environment"))
+                service.set(
+                    key,
+                    try KeyValueNormalizer.normalize(value, path: "\(path).\(key)", allowNull: key == "environment"))
             }
         }
         if let networks = service["networks"] {

@@ -19,7 +19,9 @@ enum KeyValueNormalizer {
             for (index, item) in items.enumerated() {
                 let entry = try item.expectScalarText("\(path)[\(index)]")
                 if let equals = entry.firstIndex(of: "=") {
-                    add(String(entry[..<equals]), .string(String(entry[entry.index(after: equals)...]), at: item.location), at: item.location)
+                    add(
+                        String(entry[..<equals]),
+                        .string(String(entry[entry.index(after: equals)...]), at: item.location), at: item.location)
                 } else if allowNull {
                     add(entry, .null(at: item.location), at: item.location)
                 } else {
@@ -31,7 +33,9 @@ enum KeyValueNormalizer {
         if node.isNull { return YAMLNode(.mapping([]), at: node.location) }
         for pair in try node.expectMapping(path) {
             if pair.value.isNull {
-                add(pair.key, allowNull ? .null(at: pair.value.location) : .string("", at: pair.value.location), at: pair.keyLocation)
+                add(
+                    pair.key, allowNull ? .null(at: pair.value.location) : .string("", at: pair.value.location),
+                    at: pair.keyLocation)
             } else {
                 guard let text = pair.value.scalarText else {
                     throw CompileError(

@@ -32,7 +32,8 @@ extension YAMLNode {
             if let value = Int64(text.trimming(" ")) { return value }
         default: break
         }
-        throw CompileError("expected a whole number, found \(kindName) '\(scalar?.text ?? "")'", at: location, path: path)
+        throw CompileError(
+            "expected a whole number, found \(kindName) '\(scalar?.text ?? "")'", at: location, path: path)
     }
 
     /// A boolean (YAML true/false, or the strings "true"/"false"), or an error.

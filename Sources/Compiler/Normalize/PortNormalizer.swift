@@ -47,12 +47,14 @@ enum PortNormalizer {
         var hostIP: String?
         if rest.hasPrefix("[") {
             guard let close = rest.firstIndex(of: "]") else {
-                throw CompileError("invalid port '\(spec)': unclosed '[' around an IPv6 address", at: location, path: path)
+                throw CompileError(
+                    "invalid port '\(spec)': unclosed '[' around an IPv6 address", at: location, path: path)
             }
             hostIP = String(rest[rest.index(after: rest.startIndex)..<close])
             rest = rest[rest.index(after: close)...]
             guard rest.hasPrefix(":") else {
-                throw CompileError("invalid port '\(spec)': expected ':' after the IPv6 address", at: location, path: path)
+                throw CompileError(
+                    "invalid port '\(spec)': expected ':' after the IPv6 address", at: location, path: path)
             }
             rest = rest.dropFirst()
         }
@@ -111,12 +113,14 @@ enum PortNormalizer {
         let bounds = text.split(separator: "-", omittingEmptySubsequences: false)
         guard bounds.count <= 2, let low = Int64(bounds[0]), let high = bounds.count == 2 ? Int64(bounds[1]) : low
         else {
-            throw CompileError("invalid port '\(text)': expected a number or a range like 8000-8010", at: location, path: path)
+            throw CompileError(
+                "invalid port '\(text)': expected a number or a range like 8000-8010", at: location, path: path)
         }
         try checkPort(low, at: location, path: path)
         try checkPort(high, at: location, path: path)
         guard low <= high else {
-            throw CompileError("invalid port range '\(text)': the first port is above the last", at: location, path: path)
+            throw CompileError(
+                "invalid port range '\(text)': the first port is above the last", at: location, path: path)
         }
         return Array(low...high)
     }

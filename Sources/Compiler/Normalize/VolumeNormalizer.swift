@@ -8,7 +8,9 @@ struct VolumeNormalizer {
         var entries: [YAMLNode] = []
         for (index, item) in try node.expectSequence(path).enumerated() {
             let itemPath = "\(path)[\(index)]"
-            entries.append(item.mapping != nil ? try normalizeLong(item, path: itemPath) : try normalizeShort(item, path: itemPath))
+            entries.append(
+                item.mapping != nil ? try normalizeLong(item, path: itemPath) : try normalizeShort(item, path: itemPath)
+            )
         }
         return .sequence(entries, at: node.location)
     }
@@ -20,7 +22,9 @@ struct VolumeNormalizer {
         }
         let type = try typeNode.expectScalarText(path + ".type")
         guard ["volume", "bind", "tmpfs", "npipe", "cluster", "image"].contains(type) else {
-            throw CompileError("unknown volume type '\(type)': expected volume, bind or tmpfs", at: typeNode.location, path: path + ".type")
+            throw CompileError(
+                "unknown volume type '\(type)': expected volume, bind or tmpfs", at: typeNode.location,
+                path: path + ".type")
         }
         guard let targetNode = item["target"] else {
             throw CompileError("a volume mount needs 'target'", at: item.location, path: path)
@@ -62,7 +66,11 @@ struct VolumeNormalizer {
         }
         var pairs: [(String, YAMLNode)] = []
         let options = mode.map { $0.split(separator: ",").map(String.init) } ?? []
-        for option in options where !["ro", "rw", "z", "Z", "nocopy", "shared", "rshared", "slave", "rslave", "private", "rprivate", "delegated", "cached", "consistent"].contains(option) {
+        for option in options
+        where ![
+            "ro", "rw", "z", "Z", "nocopy", "shared", "rshared", "slave", "rslave", "private", "rprivate", "delegated",
+            "cached", "consistent",
+        ].contains(option) {
             throw CompileError("invalid volume '\(spec)': unknown mode '\(option)'", at: location, path: path)
         }
         if let source, !source.isEmpty, isPath(source) {
@@ -76,7 +84,8 @@ struct VolumeNormalizer {
             if let source, !source.isEmpty { pairs.append(("source", .string(source, at: location))) }
             pairs.append(("target", .string(target, at: location)))
             if options.contains("ro") { pairs.append(("read_only", .bool(true, at: location))) }
-            let volumeOptions: [(String, YAMLNode)] = options.contains("nocopy") ? [("nocopy", .bool(true, at: location))] : []
+            let volumeOptions: [(String, YAMLNode)] =
+                options.contains("nocopy") ? [("nocopy", .bool(true, at: location))] : []
             pairs.append(("volume", .mapping(volumeOptions, at: location)))
         }
         return .mapping(pairs, at: location)

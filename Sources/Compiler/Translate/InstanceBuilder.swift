@@ -17,7 +17,8 @@ enum InstanceBuilder {
         for key in ["hostname", "domainname"] {
             if let value = node[key]?.scalarText, !(key == "hostname" && names == [value]) {
                 context.warn(
-                    "hostname", "Incus sets an instance's hostname to its name (\(names.joined(separator: ", "))); \(key) '\(value)' is not applied",
+                    "hostname",
+                    "Incus sets an instance's hostname to its name (\(names.joined(separator: ", "))); \(key) '\(value)' is not applied",
                     at: node[key]?.location)
             }
         }
@@ -27,7 +28,8 @@ enum InstanceBuilder {
         var sharedDevices: [String: [String: String]] = [
             "root": ["type": "disk", "path": "/", "pool": context.storagePool]
         ]
-        let mounts = try MountDevices.translate(node, path: path, volumes: service.volumes, namer: &namer, context: &context)
+        let mounts = try MountDevices.translate(
+            node, path: path, volumes: service.volumes, namer: &namer, context: &context)
         for (name, device) in mounts.devices { sharedDevices[name] = device }
         if !mounts.tmpfsEntries.isEmpty {
             let existing = incusExtension.config["raw.lxc"].map { [$0] } ?? []
@@ -44,9 +46,13 @@ enum InstanceBuilder {
             var device = ["type": "nic", "network": attachment.network.incusName, "name": deviceName]
             let settingsPath = "\(path).networks.\(attachment.network.composeName)"
             for (composeKey, incusKey) in [("ipv4_address", "ipv4.address"), ("ipv6_address", "ipv6.address")] {
-                guard let addressNode = attachment.node?[composeKey], let address = addressNode.scalarText else { continue }
+                guard let addressNode = attachment.node?[composeKey], let address = addressNode.scalarText else {
+                    continue
+                }
                 guard IPAddress.isValid(address) else {
-                    throw CompileError("'\(address)' is not an IP address", at: addressNode.location, path: "\(settingsPath).\(composeKey)")
+                    throw CompileError(
+                        "'\(address)' is not an IP address", at: addressNode.location,
+                        path: "\(settingsPath).\(composeKey)")
                 }
                 guard names.count <= 1 else {
                     throw CompileError(
@@ -91,7 +97,8 @@ enum InstanceBuilder {
                     if replicaIndex == 1 {
                         context.warn(
                             "port-on-first-replica",
-                            "host port \(published) can be bound once: only \(names[0]) publishes it", at: port.location)
+                            "host port \(published) can be bound once: only \(names[0]) publishes it", at: port.location
+                        )
                     }
                     continue
                 }
@@ -105,8 +112,10 @@ enum InstanceBuilder {
                     device = nat.device
                     if let token = nat.token {
                         let pointer = JSONPointer.make(["instances", instanceName, "devices", deviceName, "connect"])
-                        var entry = plan.placeholders[token.name] ?? PlanPlaceholder(
-                            instance: instanceName, device: token.device, family: token.family, pointers: [])
+                        var entry =
+                            plan.placeholders[token.name]
+                            ?? PlanPlaceholder(
+                                instance: instanceName, device: token.device, family: token.family, pointers: [])
                         entry.pointers.append(pointer)
                         entry.pointers.sort()
                         plan.placeholders[token.name] = entry

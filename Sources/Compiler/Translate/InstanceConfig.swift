@@ -68,7 +68,8 @@ enum InstanceConfig {
             let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.allSatisfy({ UInt32($0) != nil }) else {
                 context.warn(
-                    "user-name", "user '\(user)' is a name; Incus needs numeric uid[:gid], so the image default is kept",
+                    "user-name",
+                    "user '\(user)' is a name; Incus needs numeric uid[:gid], so the image default is kept",
                     at: service["user"]?.location)
                 return
             }
@@ -79,7 +80,9 @@ enum InstanceConfig {
 
     static func words(_ node: YAMLNode, path: String) throws -> [String] {
         if node.isNull { return [] }
-        return try node.expectSequence(path).enumerated().map { try $0.element.expectScalarText("\(path)[\($0.offset)]") }
+        return try node.expectSequence(path).enumerated().map {
+            try $0.element.expectScalarText("\(path)[\($0.offset)]")
+        }
     }
 
     /// Quotes a word for a POSIX shell only when it needs it.
@@ -101,7 +104,9 @@ enum ResourceLimits {
             let cpusPath = limits?["cpus"] != nil ? limitsPath + ".cpus" : path + ".cpus"
             let text = try cpusNode.expectScalarText(cpusPath)
             guard let cpus = Double(text), cpus > 0, cpus <= 4096 else {
-                throw CompileError("invalid cpus '\(text)': expected a positive number such as 0.5 or 2", at: cpusNode.location, path: cpusPath)
+                throw CompileError(
+                    "invalid cpus '\(text)': expected a positive number such as 0.5 or 2", at: cpusNode.location,
+                    path: cpusPath)
             }
             let whole = cpus.rounded(.up)
             config["limits.cpu"] = String(Int(whole))

@@ -17,7 +17,8 @@ enum NATProxy {
         nics: [(name: String, network: ResolvedNetwork, device: [String: String])], context: inout TranslationContext
     ) -> (device: [String: String], token: Token?)? {
         func fallback(_ reason: String) -> (device: [String: String], token: Token?)? {
-            context.warn("nat-fallback", "port \(port.published ?? "") uses a userspace proxy: \(reason)", at: port.location)
+            context.warn(
+                "nat-fallback", "port \(port.published ?? "") uses a userspace proxy: \(reason)", at: port.location)
             return nil
         }
         guard port.protocolName == "tcp" || port.protocolName == "udp" else {

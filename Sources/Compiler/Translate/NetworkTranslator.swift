@@ -58,7 +58,8 @@ enum NetworkTranslator {
             }
             if let options = node["driver_opts"], !(options.mapping ?? []).isEmpty {
                 context.warn(
-                    "network-driver-options", "driver_opts of network '\(pair.key)' are ignored; use x-incus config keys",
+                    "network-driver-options",
+                    "driver_opts of network '\(pair.key)' are ignored; use x-incus config keys",
                     at: options.location)
             }
             for (key, value) in incusExtension.config { config[key] = value }
@@ -97,28 +98,36 @@ enum NetworkTranslator {
                         gatewayValue & ~(UInt32.max >> UInt32(parsed.prefix)) == parsed.network
                     else {
                         throw CompileError(
-                            "gateway \(address) is not inside subnet \(subnet)", at: entry["gateway"]?.location ?? subnetNode.location,
+                            "gateway \(address) is not inside subnet \(subnet)",
+                            at: entry["gateway"]?.location ?? subnetNode.location,
                             path: entryPath + ".gateway")
                     }
                     config["ipv4.address"] = "\(address)/\(parsed.prefix)"
                     if let rangeNode = entry["ip_range"] {
                         let range = try rangeNode.expectScalarText(entryPath + ".ip_range")
                         guard let parsedRange = IPAddress.parseIPv4Subnet(range) else {
-                            throw CompileError("ip_range \(range) is not an IPv4 subnet", at: rangeNode.location, path: entryPath + ".ip_range")
+                            throw CompileError(
+                                "ip_range \(range) is not an IPv4 subnet", at: rangeNode.location,
+                                path: entryPath + ".ip_range")
                         }
-                        let size: UInt32 = parsedRange.prefix == 0 ? UInt32.max : (UInt32(1) << UInt32(32 - parsedRange.prefix)) - 1
+                        let size: UInt32 =
+                            parsedRange.prefix == 0 ? UInt32.max : (UInt32(1) << UInt32(32 - parsedRange.prefix)) - 1
                         let first = parsedRange.network + (parsedRange.prefix < 31 ? 1 : 0)
                         let last = parsedRange.network + size - (parsedRange.prefix < 31 ? 1 : 0)
                         config["ipv4.dhcp.ranges"] = "\(IPAddress.formatIPv4(first))-\(IPAddress.formatIPv4(last))"
                     }
-                } else if subnet.contains(":"), let slash = subnet.firstIndex(of: "/"), IPAddress.isIPv6(String(subnet[..<slash])) {
+                } else if subnet.contains(":"), let slash = subnet.firstIndex(of: "/"),
+                    IPAddress.isIPv6(String(subnet[..<slash]))
+                {
                     sawIPv6Subnet = true
                     let prefix = subnet[subnet.index(after: slash)...]
                     let base = String(subnet[..<slash])
                     let address = gateway ?? (base.hasSuffix("::") ? base + "1" : base)
                     config["ipv6.address"] = "\(address)/\(prefix)"
                 } else {
-                    throw CompileError("subnet '\(subnet)' is not a valid CIDR subnet", at: subnetNode.location, path: entryPath + ".subnet")
+                    throw CompileError(
+                        "subnet '\(subnet)' is not a valid CIDR subnet", at: subnetNode.location,
+                        path: entryPath + ".subnet")
                 }
             }
         }

@@ -8,7 +8,8 @@ public enum PlanTranslator {
     public static func translate(_ project: ComposeProject) throws -> (plan: Plan, warnings: [CompileWarning]) {
         let model = project.model
         let projectExtension = try IncusExtension.read(from: model, path: "", allowedOptions: projectOptions)
-        let pool = try projectExtension.options["storage-pool"].map { try $0.expectScalarText("x-incus.storage-pool") }
+        let pool =
+            try projectExtension.options["storage-pool"].map { try $0.expectScalarText("x-incus.storage-pool") }
             ?? "default"
         var context = TranslationContext(projectName: project.name, storagePool: pool)
         for warning in project.warnings { context.warn(warning.code, warning.message, at: warning.location) }

@@ -21,7 +21,9 @@ struct ServiceTranslator {
         }
         let count = scale ?? replicas ?? 1
         guard (0...1000).contains(count) else {
-            throw CompileError("replica count \(count) is out of range (0 to 1000)", at: (node["scale"] ?? node["deploy"])?.location, path: path)
+            throw CompileError(
+                "replica count \(count) is out of range (0 to 1000)", at: (node["scale"] ?? node["deploy"])?.location,
+                path: path)
         }
         return Int(count)
     }
@@ -48,7 +50,9 @@ struct ServiceTranslator {
             let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
             let (remote, alias) = parts.count == 2 ? (parts[0], parts[1]) : ("local", parts.first ?? "")
             guard !alias.isEmpty, !remote.isEmpty else {
-                throw CompileError("x-incus.image takes REMOTE:ALIAS or ALIAS, not '\(text)'", at: imageNode.location, path: path + ".x-incus.image")
+                throw CompileError(
+                    "x-incus.image takes REMOTE:ALIAS or ALIAS, not '\(text)'", at: imageNode.location,
+                    path: path + ".x-incus.image")
             }
             return PlanImage(kind: "incus", reference: alias, remote: remote)
         }
@@ -69,7 +73,9 @@ struct ServiceTranslator {
     static let options = ["image", "nat-proxy"]
 
     /// The service's NICs in a stable order: by `priority` (highest first), then as declared.
-    func networkAttachments(context: inout TranslationContext) throws -> [(network: ResolvedNetwork, node: YAMLNode?, location: SourceLocation)] {
+    func networkAttachments(context: inout TranslationContext) throws -> [(
+        network: ResolvedNetwork, node: YAMLNode?, location: SourceLocation
+    )] {
         if let mode = node["network_mode"]?.scalarText {
             if mode == "none" { return [] }
             context.warn(
@@ -78,7 +84,8 @@ struct ServiceTranslator {
                 at: node["network_mode"]?.location)
             return []
         }
-        var attachments: [(priority: Int64, order: Int, network: ResolvedNetwork, node: YAMLNode?, location: SourceLocation)] = []
+        var attachments:
+            [(priority: Int64, order: Int, network: ResolvedNetwork, node: YAMLNode?, location: SourceLocation)] = []
         for (order, pair) in (node["networks"]?.mapping ?? []).enumerated() {
             guard let network = networks[pair.key] else {
                 throw CompileError(
@@ -86,9 +93,12 @@ struct ServiceTranslator {
                     at: pair.keyLocation, path: "\(path).networks.\(pair.key)")
             }
             let settings = pair.value.isNull ? nil : pair.value
-            let priority = try settings?["priority"].map { try $0.expectInteger("\(path).networks.\(pair.key).priority") } ?? 0
+            let priority =
+                try settings?["priority"].map { try $0.expectInteger("\(path).networks.\(pair.key).priority") } ?? 0
             attachments.append((priority, order, network, settings, pair.keyLocation))
         }
-        return attachments.sorted { ($0.priority, -$0.order) > ($1.priority, -$1.order) }.map { ($0.network, $0.node, $0.location) }
+        return attachments.sorted { ($0.priority, -$0.order) > ($1.priority, -$1.order) }.map {
+            ($0.network, $0.node, $0.location)
+        }
     }
 }
