@@ -1,1 +1,66 @@
 import Apply
+import ArgumentParser
+import Foundation
+
+/// `compose-apply PLAN`: converges an Incus server to a plan written by `compose-compile`.
+struct ComposeApply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compose-apply",
+        abstract: "Converge an Incus server to a deployment plan written by compose-compile.",
+        discussion: "Exit statuses: 0 converged, 1 invalid plan (nothing sent), 2 refused before any change, "
+            + "3 failed part way, 4 server unreachable. See docs/apply.md.")
+
+    @Argument(help: "The plan JSON file, or - for standard input.")
+    var plan: String
+
+    @Option(help: "Incus unix socket (default: $INCUS_SOCKET, $INCUS_DIR/unix.socket, /var/lib/incus/unix.socket).")
+    var socket: String?
+
+    @Option(help: "Remote from the incus client config ($INCUS_CONF or ~/.config/incus), used over HTTPS.")
+    var remote: String?
+
+    @Option(help: "Instances converged at the same time.")
+    var parallel = 4
+
+    @Option(help: "Seconds to wait for a container's DHCP address.")
+    var addressTimeout = 60
+
+    @Flag(help: "Print what would change; send no write request.")
+    var dryRun = false
+
+    @Flag(help: "Delete and recreate every instance (storage volumes are kept).")
+    var recreate = false
+
+    @Flag(help: "Remove the project's instances, networks and project.")
+    var destroy = false
+
+    @Flag(help: "With --destroy: remove the project's storage volumes too.")
+    var volumes = false
+
+    func validate() throws {
+        guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1") }
+        guard addressTimeout >= 1 else { throw ValidationError("--address-timeout must be at least 1") }
+        guard !(socket != nil && remote != nil) else { throw ValidationError("use --socket or --remote, not both") }
+        guard !(destroy && recreate) else { throw ValidationError("--destroy and --recreate exclude each other") }
+        guard !volumes || destroy else { throw ValidationError("--volumes only goes with --destroy") }
+    }
+
+    func run() throws {
+        var options = ApplyOptions()
+        options.parallel = parallel
+        options.addressTimeout = addressTimeout
+        options.dryRun = dryRun
+        options.recreate = recreate
+        options.destroy = destroy
+        options.destroyVolumes = volumes
+        options.environment = ProcessInfo.processInfo.environment
+        let invocation = ApplyInvocation(planPath: plan, socket: socket, remote: remote, options: options)
+        let result = ApplyRun.execute(invocation, reporter: Reporter(dryRun: dryRun))
+        if let message = result.message {
+            FileHandle.standardError.write(Data("compose-apply: error: \(message)\n".utf8))
+        }
+        if result.status != .success { throw ExitCode(result.status.rawValue) }
+    }
+}
+
+ComposeApply.main()

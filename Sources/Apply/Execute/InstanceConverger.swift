@@ -1,0 +1,190 @@
+import Foundation
+import Plan
+
+/// Brings one plan instance to its planned state: created (or updated) and started, its placeholder
+/// addresses discovered and pinned, then its NAT proxies and placeholder-using values added.
+struct InstanceConverger {
+    let context: ApplyContext
+    private var requests: InstanceRequests { InstanceRequests(context: context) }
+
+    init(context: ApplyContext) {
+        self.context = context
+    }
+
+    /// Converges `name`; `existing` is the server's instance from the snapshot, if any.
+    func converge(_ name: String, existing: ServerInstance?) throws {
+        let what = context.describeInstance(name)
+        let started = Date()
+        var outcome = Outcome.unchanged
+        var details: [String] = []
+        var server = existing
+        if context.options.recreate, let current = server {
+            for token in context.index.ownTokens(of: name) { context.values.remove(token) }
+            if context.options.dryRun {
+                return context.reporter.record(.created, what, detail: "recreate (delete, then create)")
+            }
+            try requests.delete(current)
+            server = nil
+            details.append("recreated")
+        }
+        var desired = build(name)
+        if let current = server {
+            let changes = differences(desired, current)
+            if !changes.isEmpty {
+                if context.options.dryRun {
+                    return context.reporter.record(.updated, what, detail: changes.joined(separator: ", "))
+                }
+                let restarted = try requests.update(
+                    current, config: mergedConfig(desired, current),
+                    devices: baseDevices(desired, current: current))
+                outcome = .updated
+                details.append(
+                    changes.joined(separator: ", ") + (restarted ? " (stopped, updated, started)" : " (live)"))
+            }
+            if current.status != "Running" {
+                if context.options.dryRun { return context.reporter.record(.updated, what, detail: "start") }
+                try requests.start(name)
+                outcome = .updated
+                details.append("started")
+            }
+        } else {
+            if context.options.dryRun { return context.reporter.record(.created, what) }
+            try requests.create(name, config: desired.config, devices: baseDevices(desired, current: nil))
+            try requests.start(name)
+            outcome = .created
+        }
+        if context.options.dryRun { return context.reporter.record(.unchanged, what) }
+        if try pinAddresses(name) {
+            if outcome == .unchanged { outcome = .updated }
+            details.append("pinned addresses")
+        }
+        desired = build(name)
+        if try convergeLate(name, desired: desired) {
+            if outcome == .unchanged { outcome = .updated }
+            details.append("added late devices")
+        }
+        let seconds = outcome == .unchanged ? nil : Date().timeIntervalSince(started)
+        context.reporter.record(outcome, what, detail: details.joined(separator: "; "), seconds: seconds)
+    }
+
+    /// After every instance ran: values that use other instances' addresses. Returns whether anything changed.
+    func convergeForeignPlaceholders(_ name: String) throws {
+        guard !context.options.dryRun else { return }
+        let started = Date()
+        if try convergeLate(name, desired: build(name)) {
+            context.reporter.record(
+                .updated, context.describeInstance(name) + " placeholder values",
+                seconds: Date().timeIntervalSince(started))
+        }
+    }
+
+    private func build(_ name: String) -> DesiredInstance {
+        DesiredInstance.build(
+            name, plan: context.plan, index: context.index, values: context.values.snapshot,
+            natWildcardSupported: context.natWildcardSupported)
+    }
+
+    /// What differs between the desired state and the server, as short labels; late devices whose
+    /// server version is missing count too (they will be added after the update).
+    private func differences(_ desired: DesiredInstance, _ server: ServerInstance) -> [String] {
+        var labels = ConfigComparison.changedInstanceKeys(
+            plan: desired.config, server: server.config, ignoring: desired.pendingKeys
+        ).map { "config \($0)" }
+        let names = Set(desired.devices.keys).union(server.devices.keys).subtracting(desired.pendingDevices)
+        for device in names.sorted() {
+            guard let planned = desired.devices[device] else {
+                labels.append("remove device \(device)")
+                continue
+            }
+            if !DesiredInstance.deviceMatches(desired: planned, server: server.devices[device]) {
+                labels.append("device \(device)")
+            }
+        }
+        if !server.profiles.isEmpty { labels.append("profiles") }
+        return labels
+    }
+
+    /// The config to send: resolved values, and the server's current values for unresolved keys.
+    private func mergedConfig(_ desired: DesiredInstance, _ server: ServerInstance) -> [String: String] {
+        var config = desired.config
+        for key in desired.pendingKeys { config[key] = server.config[key] }
+        return config
+    }
+
+    /// The devices sent on create or bulk update: everything but late and pending devices, which keep
+    /// their server version until they are set one by one.
+    private func baseDevices(_ desired: DesiredInstance, current: ServerInstance?) -> [String: [String: String]] {
+        var devices = desired.devices.filter { !desired.lateDevices.contains($0.key) }
+        for name in desired.lateDevices.union(desired.pendingDevices) {
+            devices[name] = current?.devices[name]
+        }
+        return devices
+    }
+
+    /// Discovers and pins the DHCP address of each placeholder of this instance not known yet.
+    private func pinAddresses(_ name: String) throws -> Bool {
+        var pins: [String: [String: String]] = [:]  // device → key → address
+        let known = context.values.snapshot
+        for token in context.index.ownTokens(of: name) where known[token] == nil {
+            guard let placeholder = context.plan.placeholders[token],
+                let nic = context.plan.instances[name]?.devices[placeholder.device]
+            else { continue }
+            let address = try AddressDiscovery.waitForAddress(
+                client: context.client, instance: name, project: context.project, device: placeholder.device,
+                nic: nic, family: placeholder.family, timeout: context.options.addressTimeout)
+            pins[placeholder.device, default: [:]][PlaceholderIndex.addressKey(family: placeholder.family)] = address
+            context.values.set(token, address)
+        }
+        guard !pins.isEmpty else { return false }
+        let server = try requests.fetch(name)
+        var devices = server.devices
+        for (device, addresses) in pins {
+            devices[device, default: [:]].merge(addresses) { _, new in new }
+        }
+        if devices != server.devices {
+            try requests.put(server, config: server.config, devices: devices)
+        }
+        return true
+    }
+
+    /// Sets late devices one by one (a NAT proxy Incus refuses falls back to userspace) and config keys
+    /// whose placeholders became known. Returns whether anything was written.
+    private func convergeLate(_ name: String, desired: DesiredInstance) throws -> Bool {
+        var server = try requests.fetch(name)
+        var wrote = false
+        let configChanges = ConfigComparison.changedInstanceKeys(
+            plan: desired.config, server: server.config, ignoring: desired.pendingKeys)
+        if !configChanges.isEmpty {
+            try requests.put(server, config: mergedConfig(desired, server), devices: server.devices)
+            server = try requests.fetch(name)
+            wrote = true
+        }
+        for device in desired.lateDevices.sorted() {
+            guard let planned = desired.devices[device] else { continue }
+            if DesiredInstance.deviceMatches(desired: planned, server: server.devices[device]) { continue }
+            if let reason = desired.fallbacks[device] {
+                context.reporter.fallback("proxy \(device) of \(context.describeInstance(name))", reason: reason)
+            }
+            server = try setDevice(device, planned, on: server)
+            wrote = true
+        }
+        return wrote
+    }
+
+    private func setDevice(_ device: String, _ planned: [String: String], on server: ServerInstance) throws
+        -> ServerInstance
+    {
+        var devices = server.devices
+        devices[device] = planned
+        do {
+            try requests.put(server, config: server.config, devices: devices)
+        } catch let error as IncusError where ProxyFallback.isNATProxy(planned) {
+            context.reporter.fallback(
+                "proxy \(device) of \(context.describeInstance(server.name))",
+                reason: "Incus refused the NAT proxy (\(error.message)); using a userspace proxy")
+            devices[device] = ProxyFallback.userspace(planned)
+            try requests.put(server, config: server.config, devices: devices)
+        }
+        return try requests.fetch(server.name)
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import Plan
+
+/// Converges the project, its networks and its storage volumes (everything instances need first).
+enum SharedResources {
+    static func convergeProject(_ context: ApplyContext, existing: ServerObject?) throws {
+        let plan = context.plan
+        let what = "project \(context.project)"
+        guard let existing else {
+            if context.options.dryRun { return context.reporter.record(.created, what) }
+            let (_, seconds) = try context.timed {
+                try context.client.send(
+                    "POST", "/1.0/projects",
+                    body: .object([
+                        "name": .string(context.project), "config": .stringMap(plan.project.config),
+                        "description": .string("compose project \(context.marker)"),
+                    ]), action: "create project", resource: context.project)
+            }
+            return context.reporter.record(.created, what, seconds: seconds)
+        }
+        let changed = ConfigComparison.changedPlanKeys(plan: plan.project.config, server: existing.config)
+        guard !changed.isEmpty else { return context.reporter.record(.unchanged, what) }
+        let detail = "config " + changed.joined(separator: ", ")
+        if context.options.dryRun { return context.reporter.record(.updated, what, detail: detail) }
+        let config = existing.config.merging(plan.project.config) { _, planned in planned }
+        let (_, seconds) = try context.timed {
+            try context.client.send(
+                "PUT", "/1.0/projects/\(context.project)",
+                body: .object(["config": .stringMap(config), "description": .string(existing.description)]),
+                action: "update project", resource: context.project)
+        }
+        context.reporter.record(.updated, what, detail: detail, seconds: seconds)
+    }
+
+    /// Network config keys whose values use placeholders; they are written once addresses are known.
+    static func placeholderKeys(of network: String, _ context: ApplyContext) -> Set<String> {
+        let config = context.plan.networks[network]?.config ?? [:]
+        return Set(
+            config.keys.filter {
+                context.index.tokensByPointer[JSONPointer.make(["networks", network, "config", $0])] != nil
+            })
+    }
+
+    static func convergeNetworks(_ context: ApplyContext, existing: [String: ServerObject]) throws {
+        for name in context.plan.networks.keys.sorted() {
+            guard let network = context.plan.networks[name], !network.external else { continue }
+            let deferred = placeholderKeys(of: name, context)
+            let what = "network \(name)"
+            guard let current = existing[name] else {
+                if context.options.dryRun {
+                    context.reporter.record(.created, what)
+                    continue
+                }
+                let config = network.config.filter { !deferred.contains($0.key) }
+                let (_, seconds) = try context.timed {
+                    try createNetwork(name, network: network, config: config, context)
+                }
+                context.reporter.record(.created, what, seconds: seconds)
+                continue
+            }
+            let changed = ConfigComparison.changedNetworkKeys(
+                plan: network.config, server: current.config, ignoring: deferred)
+            let descriptionChanged = current.description != network.description
+            guard !changed.isEmpty || descriptionChanged else {
+                context.reporter.record(.unchanged, what)
+                continue
+            }
+            let detail = (changed.isEmpty ? ["description"] : changed).joined(separator: ", ")
+            if context.options.dryRun {
+                context.reporter.record(.updated, what, detail: detail)
+                continue
+            }
+            let config = ConfigComparison.networkUpdate(plan: network.config, server: current.config, keeping: deferred)
+            let (_, seconds) = try context.timed {
+                try putNetwork(name, config: config, description: network.description, context)
+            }
+            context.reporter.record(.updated, what, detail: detail, seconds: seconds)
+        }
+    }
+
+    /// Writes the network values that use placeholders, once every instance has its address.
+    static func convergeNetworkPlaceholders(_ context: ApplyContext) throws {
+        let values = context.values.snapshot
+        for name in context.plan.networks.keys.sorted() {
+            guard let network = context.plan.networks[name], !network.external else { continue }
+            let keys = placeholderKeys(of: name, context)
+            if keys.isEmpty { continue }
+            var resolved: [String: String] = [:]
+            for key in keys.sorted() {
+                let pointer = JSONPointer.make(["networks", name, "config", key])
+                guard let value = context.index.resolve(network.config[key] ?? "", at: pointer, values: values) else {
+                    throw ApplyError.unexpectedResponse(
+                        request: "network \(name) config \(key)",
+                        detail: "a placeholder it uses has no address (its instance was not converged)")
+                }
+                resolved[key] = value
+            }
+            let what = "network \(name) placeholder values"
+            let current = context.options.dryRun ? nil : try context.client.network(name)
+            let serverConfig = current?.config ?? [:]
+            let changed = resolved.keys.filter { resolved[$0] != serverConfig[$0] }.sorted()
+            if changed.isEmpty && current != nil {
+                context.reporter.record(.unchanged, what)
+                continue
+            }
+            if context.options.dryRun {
+                context.reporter.record(.updated, what, detail: "after the instances get their addresses")
+                continue
+            }
+            let config = serverConfig.merging(resolved) { _, new in new }
+            let (_, seconds) = try context.timed {
+                try putNetwork(name, config: config, description: current?.description ?? network.description, context)
+            }
+            context.reporter.record(.updated, what, detail: changed.joined(separator: ", "), seconds: seconds)
+        }
+    }
+
+    static func convergeVolumes(_ context: ApplyContext, existing: [String: ServerObject]) throws {
+        for name in context.plan.volumes.keys.sorted() {
+            guard let volume = context.plan.volumes[name], !volume.external else { continue }
+            let what = "storage volume \(name) (pool \(volume.pool), project \(context.project))"
+            let path = "/1.0/storage-pools/\(volume.pool)/volumes/custom"
+            guard let current = existing[name] else {
+                if context.options.dryRun {
+                    context.reporter.record(.created, what)
+                    continue
+                }
+                let (_, seconds) = try context.timed {
+                    try context.client.send(
+                        "POST", path, project: context.project,
+                        body: .object([
+                            "name": .string(name), "type": .string("custom"), "content_type": .string("filesystem"),
+                            "config": .stringMap(volume.config), "description": .string(volume.description),
+                        ]), action: "create storage volume", resource: what)
+                }
+                context.reporter.record(.created, what, seconds: seconds)
+                continue
+            }
+            let changed = ConfigComparison.changedPlanKeys(plan: volume.config, server: current.config)
+            guard !changed.isEmpty || current.description != volume.description else {
+                context.reporter.record(.unchanged, what)
+                continue
+            }
+            let detail = (changed.isEmpty ? ["description"] : changed).joined(separator: ", ")
+            if context.options.dryRun {
+                context.reporter.record(.updated, what, detail: detail)
+                continue
+            }
+            let config = current.config.merging(volume.config) { _, planned in planned }
+            let (_, seconds) = try context.timed {
+                try context.client.send(
+                    "PUT", path + "/\(name)", project: context.project,
+                    body: .object(["config": .stringMap(config), "description": .string(volume.description)]),
+                    action: "update storage volume", resource: what)
+            }
+            context.reporter.record(.updated, what, detail: detail, seconds: seconds)
+        }
+    }
+
+    /// Networks carrying this project's marker that the plan no longer has; Incus refuses to delete a
+    /// network still in use, which is reported as a warning.
+    static func removeStaleNetworks(_ context: ApplyContext) throws {
+        let networks = try context.client.networks()
+        for name in networks.keys.sorted() {
+            guard let network = networks[name], context.plan.networks[name] == nil,
+                network.config[PlanValidator.markerKey] == context.marker
+            else { continue }
+            try deleteNetwork(name, context)
+        }
+    }
+
+    static func deleteNetwork(_ name: String, _ context: ApplyContext) throws {
+        let what = "network \(name)"
+        if context.options.dryRun { return context.reporter.record(.deleted, what) }
+        do {
+            let (_, seconds) = try context.timed {
+                try context.client.send(
+                    "DELETE", "/1.0/networks/\(name)", body: nil, action: "delete network", resource: name)
+            }
+            context.reporter.record(.deleted, what, seconds: seconds)
+        } catch let error as IncusError {
+            context.reporter.warning("kept \(what): \(error)")
+        }
+    }
+
+    private static func createNetwork(
+        _ name: String, network: PlanNetwork, config: [String: String], _ context: ApplyContext
+    ) throws {
+        do {
+            try context.client.send(
+                "POST", "/1.0/networks",
+                body: .object([
+                    "name": .string(name), "type": .string(network.type), "description": .string(network.description),
+                    "config": .stringMap(config),
+                ]), action: "create network", resource: name)
+        } catch let error as IncusError
+            where error.message.localizedCaseInsensitiveContains("subnet")
+            && (config["ipv4.address"] ?? "auto") == "auto"
+        {
+            let family = error.message.contains("IPv6") ? "IPv6" : "IPv4"
+            throw ApplyError.autoAddress(
+                network: name, composeName: network.composeName, family: family, incusMessage: error.message)
+        }
+    }
+
+    private static func putNetwork(
+        _ name: String, config: [String: String], description: String, _ context: ApplyContext
+    )
+        throws
+    {
+        try context.client.send(
+            "PUT", "/1.0/networks/\(name)",
+            body: .object(["config": .stringMap(config), "description": .string(description)]),
+            action: "update network", resource: name)
+    }
+}

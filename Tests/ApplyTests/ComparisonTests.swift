@@ -1,0 +1,117 @@
+import Plan
+import XCTest
+
+@testable import Apply
+
+final class ComparisonTests: XCTestCase {
+    func testInstanceConfigIgnoresServerManagedKeys() {
+        let plan = ["user.compose.project": "demo", "environment.A": "1"]
+        var server = plan
+        server["volatile.eth0.hwaddr"] = "00:16:3e:00:00:01"
+        server["image.os"] = "busybox"
+        XCTAssertEqual(ConfigComparison.changedInstanceKeys(plan: plan, server: server), [])
+        server["environment.B"] = "2"
+        server["environment.A"] = "3"
+        XCTAssertEqual(
+            ConfigComparison.changedInstanceKeys(plan: plan, server: server), ["environment.A", "environment.B"])
+    }
+
+    func testNetworkAutoMatchesAnyAddress() {
+        let plan = ["ipv4.address": "auto", "ipv4.nat": "false", "user.compose.project": "demo"]
+        let server = [
+            "ipv4.address": "10.1.2.1/24", "ipv4.nat": "false", "ipv6.address": "fd42::1/64", "ipv6.nat": "true",
+            "user.compose.project": "demo",
+        ]
+        XCTAssertEqual(ConfigComparison.changedNetworkKeys(plan: plan, server: server), [])
+        let update = ConfigComparison.networkUpdate(plan: plan.merging(["dns.domain": "x"]) { $1 }, server: server)
+        XCTAssertEqual(update["ipv4.address"], "10.1.2.1/24", "auto keeps the address the server picked")
+        XCTAssertEqual(update["ipv6.address"], "fd42::1/64")
+        var extra = server
+        extra["raw.dnsmasq"] = "cname=a,b"
+        XCTAssertEqual(ConfigComparison.changedNetworkKeys(plan: plan, server: extra), ["raw.dnsmasq"])
+        XCTAssertEqual(ConfigComparison.changedNetworkKeys(plan: plan, server: extra, ignoring: ["raw.dnsmasq"]), [])
+    }
+
+    func testProjectComparesPlanKeysOnly() {
+        let plan = ["features.images": "false", "user.compose.project": "demo"]
+        let server = plan.merging(["features.storage.buckets": "true"]) { $1 }
+        XCTAssertEqual(ConfigComparison.changedPlanKeys(plan: plan, server: server), [])
+        XCTAssertEqual(
+            ConfigComparison.changedPlanKeys(plan: plan, server: ["user.compose.project": "demo"]), ["features.images"])
+    }
+
+    func testProxyFallback() {
+        let nat = ["type": "proxy", "nat": "true", "listen": "tcp:0.0.0.0:8080", "connect": "tcp:10.1.2.3:80"]
+        XCTAssertTrue(ProxyFallback.isNATProxy(nat))
+        XCTAssertTrue(ProxyFallback.listensOnWildcard(nat))
+        XCTAssertEqual(
+            ProxyFallback.userspace(nat),
+            ["type": "proxy", "listen": "tcp:0.0.0.0:8080", "connect": "tcp:127.0.0.1:80"])
+        let six = ["type": "proxy", "nat": "true", "listen": "udp:[::]:53", "connect": "udp:[fd00::5]:53"]
+        XCTAssertTrue(ProxyFallback.listensOnWildcard(six))
+        XCTAssertEqual(ProxyFallback.userspace(six)["connect"], "udp:[::1]:53")
+        XCTAssertFalse(ProxyFallback.listensOnWildcard(["listen": "tcp:10.1.2.1:8080"]))
+    }
+
+    func testDesiredInstanceDefersPlaceholderDevicesAndPinsNIC() {
+        var plan = PlanFixtures.web(project: "demo", network: "n")
+        PlanFixtures.addNATProxy(to: &plan, listen: "tcp:10.0.0.1:8080")
+        let index = PlaceholderIndex(plan: plan)
+        let before = DesiredInstance.build("web-1", plan: plan, index: index, values: [:], natWildcardSupported: false)
+        XCTAssertEqual(before.pendingDevices, ["proxy-nat"])
+        XCTAssertNil(before.devices["eth0"]?["ipv4.address"])
+        XCTAssertEqual(before.config["environment.LITERAL"], "{{not-a-placeholder}}", "literal braces stay")
+
+        let after = DesiredInstance.build(
+            "web-1", plan: plan, index: index, values: ["web-1.eth0.ipv4": "10.0.0.5"], natWildcardSupported: false)
+        XCTAssertEqual(after.pendingDevices, [])
+        XCTAssertEqual(after.devices["proxy-nat"]?["connect"], "tcp:10.0.0.5:80")
+        XCTAssertEqual(after.devices["eth0"]?["ipv4.address"], "10.0.0.5")
+        XCTAssertEqual(after.lateDevices, ["proxy-nat"])
+        XCTAssertEqual(after.config["environment.LITERAL"], "{{not-a-placeholder}}", "literal braces stay")
+    }
+
+    func testWildcardNATFallsBackBeforeIncus72Only() {
+        var plan = PlanFixtures.web(project: "demo", network: "n")
+        PlanFixtures.addNATProxy(to: &plan, listen: "tcp:0.0.0.0:8080")
+        let index = PlaceholderIndex(plan: plan)
+        let values = ["web-1.eth0.ipv4": "10.0.0.5"]
+        let old = DesiredInstance.build("web-1", plan: plan, index: index, values: values, natWildcardSupported: false)
+        XCTAssertEqual(old.devices["proxy-nat"]?["nat"], nil)
+        XCTAssertEqual(old.devices["proxy-nat"]?["connect"], "tcp:127.0.0.1:80")
+        XCTAssertNotNil(old.fallbacks["proxy-nat"])
+        let new = DesiredInstance.build("web-1", plan: plan, index: index, values: values, natWildcardSupported: true)
+        XCTAssertEqual(new.devices["proxy-nat"]?["nat"], "true")
+        XCTAssertEqual(ServerInfo(version: "7.2", extensions: []).isAtLeast(7, 2), true)
+        XCTAssertEqual(ServerInfo(version: "6.0.4", extensions: []).isAtLeast(7, 2), false)
+    }
+
+    func testPinnedValuesComeFromMatchingNICsOnly() {
+        var plan = PlanFixtures.web(project: "demo", network: "n")
+        PlanFixtures.addNATProxy(to: &plan, listen: "tcp:10.0.0.1:8080")
+        let planNIC = plan.instances["web-1"]?.devices["eth0"] ?? [:]
+        func server(_ nic: [String: String]) -> [String: ServerInstance] {
+            [
+                "web-1": ServerInstance(
+                    name: "web-1", status: "Running", config: [:], devices: ["eth0": nic], profiles: [],
+                    description: "", raw: .null)
+            ]
+        }
+        var pinned = planNIC
+        pinned["ipv4.address"] = "10.0.0.7"
+        XCTAssertEqual(
+            AddressDiscovery.pinnedValues(plan: plan, server: server(pinned)), ["web-1.eth0.ipv4": "10.0.0.7"])
+        var moved = pinned
+        moved["network"] = "other"
+        XCTAssertEqual(AddressDiscovery.pinnedValues(plan: plan, server: server(moved)), [:])
+        XCTAssertEqual(AddressDiscovery.pinnedValues(plan: plan, server: server(planNIC)), [:])
+    }
+
+    func testAddressFromState() throws {
+        let state = try JanssonCoding.decode(
+            #"{"eth0":{"addresses":[{"family":"inet6","address":"fe80::1","scope":"link"},"#
+                + #"{"family":"inet","address":"10.0.0.9","scope":"global"}]}}"#)
+        XCTAssertEqual(AddressDiscovery.address(in: state, interface: "eth0", family: "ipv4"), "10.0.0.9")
+        XCTAssertNil(AddressDiscovery.address(in: state, interface: "eth0", family: "ipv6"))
+    }
+}

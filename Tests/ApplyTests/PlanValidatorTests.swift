@@ -1,0 +1,100 @@
+import Plan
+import XCTest
+
+@testable import Apply
+
+final class PlanValidatorTests: XCTestCase {
+    private func document(_ plan: Plan) -> JSONValue { plan.jsonValue }
+
+    private func expectError(_ document: JSONValue, pointer: String, file: StaticString = #filePath, line: UInt = #line)
+    {
+        XCTAssertThrowsError(try PlanValidator.load(document), file: file, line: line) { error in
+            guard let planError = error as? PlanError else {
+                return XCTFail("not a PlanError: \(error)", file: file, line: line)
+            }
+            XCTAssertEqual(planError.pointer, pointer, "\(planError)", file: file, line: line)
+        }
+    }
+
+    func testValidPlanLoads() throws {
+        var plan = PlanFixtures.web(project: "demo", network: "demo-net", replicas: 2)
+        PlanFixtures.addNATProxy(to: &plan, listen: "tcp:10.0.0.1:8080")
+        XCTAssertEqual(try PlanValidator.load(document(plan)), plan)
+    }
+
+    func testUnknownFormat() {
+        guard case .object(var members) = document(PlanFixtures.web(project: "demo", network: "n")) else {
+            return XCTFail("plan is not an object")
+        }
+        members["format"] = .integer(99)
+        expectError(.object(members), pointer: "/format")
+    }
+
+    func testInvalidNames() {
+        var plan = PlanFixtures.web(project: "demo", network: "n")
+        plan.instances["Bad_Name"] = plan.instances["web-1"]
+        expectError(document(plan), pointer: "/instances/Bad_Name")
+        plan = PlanFixtures.web(project: "demo", network: "network-name-too-long")
+        expectError(document(plan), pointer: "/networks/network-name-too-long")
+    }
+
+    func testNonStringConfigValue() {
+        guard case .object(var members) = document(PlanFixtures.web(project: "demo", network: "n")),
+            case .object(var project)? = members["project"]
+        else { return XCTFail("plan is not an object") }
+        project["config"] = .object(["limits.cpu": .integer(2)])
+        members["project"] = .object(project)
+        expectError(.object(members), pointer: "/project/config/limits.cpu")
+    }
+
+    func testUndeclaredPlaceholder() {
+        var plan = PlanFixtures.web(project: "demo", network: "n")
+        plan.instances["web-1"]?.devices["proxy-nat"] = [
+            "type": "proxy", "nat": "true", "listen": "tcp:10.0.0.1:80", "connect": "tcp:{{web-1.eth0.ipv4}}:80",
+        ]
+        expectError(document(plan), pointer: "/instances/web-1/devices/proxy-nat/connect")
+    }
+
+    func testDanglingPlaceholderPointer() {
+        var plan = PlanFixtures.web(project: "demo", network: "n")
+        PlanFixtures.addNATProxy(to: &plan, listen: "tcp:10.0.0.1:8080")
+        plan.placeholders["web-1.eth0.ipv4"]?.pointers.append("/instances/web-1/devices/missing/connect")
+        expectError(document(plan), pointer: "/placeholders/web-1.eth0.ipv4/pointers/1")
+    }
+
+    func testPointerToValueWithoutToken() {
+        var plan = PlanFixtures.web(project: "demo", network: "n")
+        PlanFixtures.addNATProxy(to: &plan, listen: "tcp:10.0.0.1:8080")
+        plan.placeholders["web-1.eth0.ipv4"]?.pointers = ["/instances/web-1/devices/proxy-nat/listen"]
+        expectError(document(plan), pointer: "/placeholders/web-1.eth0.ipv4/pointers/0")
+    }
+
+    func testPlaceholderOnUnknownInstance() {
+        var plan = PlanFixtures.web(project: "demo", network: "n")
+        PlanFixtures.addNATProxy(to: &plan, listen: "tcp:10.0.0.1:8080")
+        plan.placeholders["web-1.eth0.ipv4"]?.instance = "web-9"
+        expectError(document(plan), pointer: "/placeholders/web-1.eth0.ipv4/instance")
+    }
+
+    func testDependencyCycleAndUnknownDependency() {
+        var plan = PlanFixtures.web(project: "demo", network: "n", replicas: 2)
+        plan.instances["web-1"]?.dependsOn = ["web-2"]
+        plan.instances["web-2"]?.dependsOn = ["web-1"]
+        expectError(document(plan), pointer: "/instances/web-1/depends_on")
+        plan.instances["web-2"]?.dependsOn = ["db-1"]
+        expectError(document(plan), pointer: "/instances/web-2/depends_on/0")
+    }
+
+    func testMissingMarker() {
+        var plan = PlanFixtures.web(project: "demo", network: "n")
+        plan.instances["web-1"]?.config["user.compose.project"] = nil
+        expectError(document(plan), pointer: "/instances/web-1/config")
+    }
+
+    func testLiteralBracesInEnvironmentAreAllowed() throws {
+        let plan = PlanFixtures.web(project: "demo", network: "n")
+        XCTAssertEqual(
+            try PlanValidator.load(document(plan)).instances["web-1"]?.config["environment.LITERAL"],
+            "{{not-a-placeholder}}")
+    }
+}
