@@ -1,0 +1,101 @@
+import Foundation
+import XCTest
+
+/// Each class of bad input exits 1 with one `file:line:column: error: …` line and prints no plan.
+final class CompileErrorTests: XCTestCase {
+    /// Compiles `yaml` as compose.yaml of a fresh project; returns stderr with the directory replaced by `DIR`.
+    func compileError(_ yaml: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let directory = try TestSupport.makeProject(["compose.yaml": yaml])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try TestSupport.run(
+            TestSupport.compileBinary.path, ["-f", "compose.yaml"], workingDirectory: directory.path)
+        XCTAssertEqual(result.status, 1, "exit status", file: file, line: line)
+        XCTAssertEqual(result.standardOutput, "", "no plan on bad input", file: file, line: line)
+        return result.standardError.replacingOccurrences(of: directory.path, with: "DIR")
+    }
+
+    func testMalformedYAML() throws {
+        XCTAssertEqual(
+            try compileError("services:\n  web:\n    image: [nginx\n"),
+            "DIR/compose.yaml:4:1: error: invalid YAML: did not find expected ',' or ']' while parsing a flow sequence\n"
+        )
+    }
+
+    func testWrongType() throws {
+        XCTAssertEqual(
+            try compileError("services:\n  web:\n    image: nginx\n    ports: \"80:80\"\n"),
+            "DIR/compose.yaml:4:12: error: expected a list, found a string (at services.web.ports)\n")
+    }
+
+    func testUnknownUndottedIncusOption() throws {
+        XCTAssertEqual(
+            try compileError("services:\n  web:\n    image: nginx\n    x-incus:\n      natproxy: true\n"),
+            "DIR/compose.yaml:5:7: error: unknown x-incus option 'natproxy' (options: image, nat-proxy; Incus config"
+                + " keys contain a dot, such as limits.cpu) (at services.web.x-incus.natproxy)\n")
+    }
+
+    func testNatProxyMustBeBoolean() throws {
+        XCTAssertEqual(
+            try compileError("services:\n  a:\n    image: nginx\n    x-incus:\n      nat-proxy: yes\n"),
+            "DIR/compose.yaml:5:18: error: x-incus.nat-proxy takes true or false, not a string 'yes'"
+                + " (at services.a.x-incus.nat-proxy)\n")
+    }
+
+    func testInvalidPorts() throws {
+        XCTAssertEqual(
+            try compileError("services:\n  web:\n    image: nginx\n    ports: [\"80:80:80\"]\n"),
+            "DIR/compose.yaml:4:13: error: invalid port '80:80:80': '80' is not an IP address (at services.web.ports[0])\n"
+        )
+        XCTAssertEqual(
+            try compileError("services:\n  web:\n    image: nginx\n    ports: [\"abc\"]\n"),
+            "DIR/compose.yaml:4:13: error: invalid port 'abc': expected a number or a range like 8000-8010"
+                + " (at services.web.ports[0])\n")
+        XCTAssertEqual(
+            try compileError("services:\n  a:\n    image: nginx\n    ports: [\"99999:80\"]\n"),
+            "DIR/compose.yaml:4:13: error: invalid port 99999: ports are 0 to 65535 (at services.a.ports[0])\n")
+        XCTAssertEqual(
+            try compileError("services:\n  a:\n    image: nginx\n    ports: [\"18446744073709551616:80\"]\n"),
+            "DIR/compose.yaml:4:13: error: invalid port '18446744073709551616': expected a number or a range like"
+                + " 8000-8010 (at services.a.ports[0])\n")
+    }
+
+    func testDuplicateInstanceNames() throws {
+        XCTAssertEqual(
+            try compileError("services:\n  a:\n    image: nginx\n    container_name: b-1\n  b:\n    image: nginx\n"),
+            "DIR/compose.yaml:5:3: error: services 'a' and 'b' both produce the Incus instance name 'b-1' (at services.b)\n"
+        )
+    }
+
+    func testDependsOnCycle() throws {
+        XCTAssertEqual(
+            try compileError(
+                "services:\n  a:\n    image: nginx\n    depends_on: [b]\n  b:\n    image: nginx\n    depends_on: [a]\n"),
+            "DIR/compose.yaml:7:18: error: depends_on forms a cycle: a → b → a (at services.b.depends_on.a)\n")
+    }
+
+    func testUndeclaredReferences() throws {
+        XCTAssertEqual(
+            try compileError("services:\n  a:\n    image: nginx\n    networks: [nope]\n"),
+            "DIR/compose.yaml:4:16: error: service uses network 'nope', which is not declared under the top-level"
+                + " networks: (at services.a.networks.nope)\n")
+        XCTAssertEqual(
+            try compileError("services:\n  a:\n    image: nginx\n    volumes: [\"nope:/x\"]\n"),
+            "DIR/compose.yaml:4:15: error: service uses volume 'nope', which is not declared under the top-level"
+                + " volumes: (at services.a.volumes[0].source)\n")
+        XCTAssertEqual(
+            try compileError("services:\n  a:\n    image: nginx\n    depends_on: [ghost]\n"),
+            "DIR/compose.yaml:4:18: error: service 'a' depends on 'ghost', which is not a service of this project"
+                + " (at services.a.depends_on.ghost)\n")
+    }
+
+    func testServiceWithoutImage() throws {
+        XCTAssertEqual(
+            try compileError("services:\n  a:\n    build: .\n"),
+            "DIR/compose.yaml:2:3: error: service 'a' has no image: Incus cannot build images from a Dockerfile; set"
+                + " image: to an OCI reference or x-incus.image: to an Incus image (at services.a)\n")
+    }
+
+    func testEmptyFile() throws {
+        XCTAssertEqual(try compileError(""), "DIR/compose.yaml:1:1: error: the compose file is empty\n")
+    }
+}
