@@ -75,6 +75,7 @@ public enum PlanTranslator {
                 plan.instances[instance.name] = instance.instance
             }
         }
+        try ServiceDiscovery.addRecords(services: services, networks: networks, plan: &plan, context: &context)
         plan.warnings = context.warnings.map {
             PlanWarning(
                 code: $0.code, message: $0.message, file: $0.location?.file ?? "",

@@ -1,0 +1,95 @@
+import Plan
+
+/// Service names and network aliases as DNS names on every network the plan manages.
+///
+/// Incus's bridge DNS (dnsmasq) knows instance names only (`db-1.incus`). This adds, to each managed
+/// network's `raw.dnsmasq`, a record for every service on that network and every alias it has there:
+/// a `cname` to the instance for a single-instance service (known at compile time), or one
+/// `host-record` per replica for a scaled service, whose addresses are placeholders that apply fills
+/// in once the replicas have their leases (dnsmasq then answers with every address, in turn).
+enum ServiceDiscovery {
+    static func addRecords(
+        services: [YAMLPair], networks: [String: ResolvedNetwork], plan: inout Plan, context: inout TranslationContext
+    ) throws {
+        // Instances of each service, with the NIC each has on each Incus network.
+        var members: [String: [String: [(instance: String, nic: String)]]] = [:]
+        for instanceName in plan.instances.keys.sorted() {
+            guard let instance = plan.instances[instanceName] else { continue }
+            for deviceName in instance.devices.keys.sorted() {
+                guard let device = instance.devices[deviceName], device["type"] == "nic",
+                    let network = device["network"]
+                else { continue }
+                members[network, default: [:]][instance.service, default: []].append((instanceName, deviceName))
+            }
+        }
+        for network in networks.values.sorted(by: { $0.incusName < $1.incusName }) {
+            let byService = members[network.incusName] ?? [:]
+            if network.external {
+                if byService.count > 1, let firstService = byService.keys.sorted().first {
+                    context.warn(
+                        "external-network-dns",
+                        "service names do not resolve on external network '\(network.composeName)': it is never modified; use instance names there",
+                        at: services.first(where: { $0.key == firstService })?.value["networks"]?.pair(
+                            network.composeName)?.keyLocation)
+                }
+                continue
+            }
+            guard var networkPlan = plan.networks[network.incusName] else { continue }
+            let domain = networkPlan.config["dns.domain"] ?? "incus"
+            let pointer = JSONPointer.make(["networks", network.incusName, "config", "raw.dnsmasq"])
+            var lines: [String] = []
+            for serviceName in byService.keys.sorted() {
+                let replicas = byService[serviceName] ?? []
+                guard let service = services.first(where: { $0.key == serviceName })?.value else { continue }
+                let instanceNames = Set(replicas.map(\.instance))
+                var names = [serviceName]
+                if let aliases = service["networks"]?[network.composeName]?["aliases"] {
+                    let path = "services.\(serviceName).networks.\(network.composeName).aliases"
+                    for (index, alias) in try aliases.expectSequence(path).enumerated() {
+                        names.append(try alias.expectScalarText("\(path)[\(index)]"))
+                    }
+                }
+                for name in Set(names).sorted() where !instanceNames.contains(name) {
+                    guard isDNSName(name) else {
+                        context.warn(
+                            "dns-name",
+                            "'\(name)' is not a valid DNS name, so it does not resolve on network '\(network.composeName)'",
+                            at: service["networks"]?.location)
+                        continue
+                    }
+                    if replicas.count == 1, let only = replicas.first {
+                        lines.append("cname=\(name),\(only.instance).\(domain)")
+                        continue
+                    }
+                    for replica in replicas {
+                        let token = "\(replica.instance).\(replica.nic).ipv4"
+                        lines.append("host-record=\(name),{{\(token)}}")
+                        var entry =
+                            plan.placeholders[token]
+                            ?? PlanPlaceholder(
+                                instance: replica.instance, device: replica.nic, family: "ipv4", pointers: [])
+                        if !entry.pointers.contains(pointer) {
+                            entry.pointers.append(pointer)
+                            entry.pointers.sort()
+                        }
+                        plan.placeholders[token] = entry
+                    }
+                }
+            }
+            guard !lines.isEmpty else { continue }
+            let userLines = networkPlan.config["raw.dnsmasq"].map { [$0] } ?? []
+            networkPlan.config["raw.dnsmasq"] = (userLines + lines).joined(separator: "\n")
+            plan.networks[network.incusName] = networkPlan
+        }
+    }
+
+    /// Letters, digits, `-` and `_` labels separated by dots, as dnsmasq accepts them.
+    static func isDNSName(_ name: String) -> Bool {
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        return !name.isEmpty && name.count <= 253
+            && labels.allSatisfy { label in
+                !label.isEmpty && label.count <= 63 && !label.hasPrefix("-")
+                    && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+            }
+    }
+}
