@@ -8,7 +8,7 @@ struct ComposeCompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compose-compile",
         abstract: "Compile Docker Compose files into a reviewable Incus deployment plan (JSON).",
-        subcommands: [CompileCommand.self],
+        subcommands: [CompileCommand.self, ConfigCommand.self],
         defaultSubcommand: CompileCommand.self)
 }
 

@@ -1,0 +1,147 @@
+/// Rewrites short syntaxes into compose's long syntax, file by file after each merge, the way
+/// compose-go's canonical transform does: ports, volumes, secrets, configs, devices, depends_on,
+/// env_file, networks, build, extends, include, and `external:` mappings of top-level resources.
+///
+/// `environment` and `labels` stay as written until `ConfigShape` turns them into mappings, because
+/// merging must still see their list items.
+enum CanonicalSyntax {
+    static func apply(_ document: YAMLNode) throws -> YAMLNode {
+        try transform(document, path: TreePath(), display: DisplayPath())
+    }
+
+    static func transform(_ node: YAMLNode, path: TreePath, display: DisplayPath) throws -> YAMLNode {
+        let location = node.location
+        if let text = node.scalar.flatMap({ node.isNull ? nil : $0.text }) {
+            if path.matches("services.*.build") { return .mapping([("context", node)], at: location) }
+            if path.matches("services.*.extends") { return .mapping([("service", node)], at: location) }
+            if path.matches("include.[]") { return .mapping([("path", node)], at: location) }
+            if path.matches("services.*.secrets.[]") || path.matches("services.*.configs.[]")
+                || path.matches("services.*.build.secrets.[]")
+            {
+                return .mapping([("source", node)], at: location)
+            }
+            if path.matches("services.*.dns") || path.matches("services.*.label_file") {
+                return .sequence([node], at: location)
+            }
+            if path.matches("services.*.env_file") {
+                return .sequence([envFile(node)], at: location)
+            }
+            if path.matches("services.*.volumes.[]") {
+                do {
+                    return try ComposeVolumeSyntax.parse(text).node(at: location)
+                } catch {
+                    throw CompileError("invalid volume '\(text)': \(error)", at: location, path: display.text)
+                }
+            }
+            if path.matches("services.*.devices.[]") { return device(text, at: location) }
+        }
+        if path.matches("services.*.ports"), let items = node.sequence {
+            var ports: [YAMLNode] = []
+            for (index, item) in items.enumerated() {
+                if item.mapping != nil {
+                    ports.append(item)
+                    continue
+                }
+                guard let text = item.scalar?.text, !item.isNull else {
+                    throw CompileError(
+                        "a port is a string or a mapping, not \(item.kindName)", at: item.location,
+                        path: display.index(index).text)
+                }
+                do {
+                    ports += try ComposePortSyntax.parse(text).map { $0.node(at: item.location) }
+                } catch let failure as PortFailure {
+                    throw CompileError(failure.message, at: item.location, path: display.index(index).text)
+                }
+            }
+            return .sequence(ports, at: location)
+        }
+        if let items = node.sequence {
+            if path.matches("services.*.depends_on") {
+                return .mapping(items.map { ($0.scalar?.text ?? "", dependency(at: $0.location)) }, at: location)
+            }
+            if path.matches("services.*.networks") || path.matches("services.*.models") {
+                return .mapping(items.map { ($0.scalar?.text ?? "", .null(at: $0.location)) }, at: location)
+            }
+            if path.matches("services.*.env_file") { return .sequence(items.map(envFile), at: location) }
+            if path.matches("services.*.build.additional_contexts") || path.matches("services.*.build.ssh") {
+                return .mapping(
+                    items.map { item in
+                        let text = item.scalar?.text ?? ""
+                        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                        let value: YAMLNode =
+                            parts.count > 1 ? .string(String(parts[1]), at: item.location) : .null(at: item.location)
+                        return (String(parts[0]), value)
+                    }, at: location)
+            }
+        }
+        if path.matches("services.*.depends_on"), let pairs = node.mapping {
+            return .mapping(
+                pairs.map { pair in
+                    var value = pair.value
+                    if value.mapping != nil {
+                        if value["condition"] == nil {
+                            value.set("condition", .string("service_started", at: value.location))
+                        }
+                        if value["required"] == nil { value.set("required", .bool(true, at: value.location)) }
+                    }
+                    return (pair.key, value)
+                }, at: location)
+        }
+        if ["volumes.*", "networks.*", "secrets.*", "configs.*"].contains(where: path.matches), node.mapping != nil {
+            var resource = try recurse(node, path: path, display: display)
+            if let external = resource["external"], external.mapping != nil {
+                resource.set("external", .bool(true, at: external.location))
+                if let name = external["name"], resource["name"] == nil { resource.set("name", name) }
+            }
+            return resource
+        }
+        return try recurse(node, path: path, display: display)
+    }
+
+    static func recurse(_ node: YAMLNode, path: TreePath, display: DisplayPath) throws -> YAMLNode {
+        var result = node
+        switch node.content {
+        case .scalar: return node
+        case .mapping(let pairs):
+            result.content = .mapping(
+                try pairs.map { pair in
+                    var pair = pair
+                    pair.value = try transform(pair.value, path: path.next(pair.key), display: display.key(pair.key))
+                    return pair
+                })
+        case .sequence(let items):
+            result.content = .sequence(
+                try items.enumerated().map { index, item in
+                    try transform(item, path: path.item, display: display.index(index))
+                })
+        }
+        return result
+    }
+
+    static func envFile(_ node: YAMLNode) -> YAMLNode {
+        if node.mapping != nil {
+            var entry = node
+            if entry["required"] == nil { entry.set("required", .bool(true, at: node.location)) }
+            return entry
+        }
+        return .mapping([("path", node), ("required", .bool(true, at: node.location))], at: node.location)
+    }
+
+    static func dependency(at location: SourceLocation) -> YAMLNode {
+        .mapping(
+            [("condition", .string("service_started", at: location)), ("required", .bool(true, at: location))],
+            at: location)
+    }
+
+    static func device(_ text: String, at location: SourceLocation) -> YAMLNode {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let source = parts[0]
+        let target = parts.count > 1 && !parts[1].isEmpty ? parts[1] : source
+        let permissions = parts.count > 2 ? parts[2] : "rwm"
+        return .mapping(
+            [
+                ("source", .string(source, at: location)), ("target", .string(target, at: location)),
+                ("permissions", .string(permissions, at: location)),
+            ], at: location)
+    }
+}

@@ -1,0 +1,116 @@
+/// The short volume syntax `[SOURCE:]TARGET[:OPTIONS]` read the way compose-go reads it.
+///
+/// A source starting with `.`, `/` or `~` (or a Windows drive) is a bind mount, anything else a
+/// named volume; options are `ro`, `rw`, `nocopy`, bind propagation modes and SELinux `z`/`Z`.
+/// `${...}` inside the spec is never split on its colons.
+struct ComposeVolumeSyntax: Equatable {
+    var type = "volume"
+    var source = ""
+    var target = ""
+    var readOnly = false
+    var noCopy = false
+    var propagation: String?
+    var selinux: String?
+
+    enum Failure: Error, Equatable { case empty, emptySection, tooManyColons }
+
+    static func parse(_ spec: String) throws(Failure) -> ComposeVolumeSyntax {
+        var volume = ComposeVolumeSyntax()
+        let chars = Array(spec)
+        guard !chars.isEmpty else { throw .empty }
+        if chars.count <= 2 {
+            volume.target = spec
+            return volume
+        }
+        var buffer: [Character] = []
+        var depth = 0
+        for (index, char) in (chars + ["\0"]).enumerated() {
+            let atEnd = index == chars.count
+            if !atEnd && char == "$" && index + 1 < chars.count && chars[index + 1] == "{" {
+                depth += 1
+                buffer.append(char)
+                continue
+            }
+            if !atEnd && char == "}" && depth > 0 {
+                depth -= 1
+                buffer.append(char)
+                continue
+            }
+            if !atEnd && char == ":" && buffer.count == 1 && buffer[0].isLetter {
+                buffer.append(char)
+            } else if (char == ":" || atEnd) && depth == 0 {
+                try volume.take(String(buffer), last: atEnd)
+                buffer = []
+            } else {
+                buffer.append(char)
+            }
+        }
+        let isPath = volume.source.first.map { ".~/".contains($0) } ?? false
+        volume.type = isPath ? "bind" : "volume"
+        return volume
+    }
+
+    mutating func take(_ part: String, last: Bool) throws(Failure) {
+        if part.isEmpty { throw .emptySection }
+        if source.isEmpty && last {
+            target = part
+        } else if source.isEmpty {
+            source = part
+        } else if target.isEmpty {
+            target = part
+        } else if !last {
+            throw .tooManyColons
+        } else {
+            for option in part.split(separator: ",") {
+                switch option {
+                case "ro": readOnly = true
+                case "rw": readOnly = false
+                case "nocopy": noCopy = true
+                case "rprivate", "private", "rshared", "shared", "rslave", "slave": propagation = String(option)
+                case "z", "Z": selinux = String(option)
+                default: break
+                }
+            }
+        }
+    }
+
+    /// The long syntax, as compose-go encodes it before defaults and path resolution.
+    func node(at location: SourceLocation) -> YAMLNode {
+        var pairs: [(String, YAMLNode)] = [("type", .string(type, at: location))]
+        if !source.isEmpty { pairs.append(("source", .string(source, at: location))) }
+        pairs.append(("target", .string(Self.cleanPath(target), at: location)))
+        if readOnly { pairs.append(("read_only", .bool(true, at: location))) }
+        if type == "bind" {
+            var bind: [(String, YAMLNode)] = []
+            if let propagation { bind.append(("propagation", .string(propagation, at: location))) }
+            if let selinux { bind.append(("selinux", .string(selinux, at: location))) }
+            bind.append(("create_host_path", .bool(true, at: location)))
+            pairs.append(("bind", .mapping(bind, at: location)))
+        } else {
+            pairs.append(("volume", .mapping(noCopy ? [("nocopy", .bool(true, at: location))] : [], at: location)))
+        }
+        return .mapping(pairs, at: location)
+    }
+
+    /// Go's `path.Clean`: no `.`/`..`/empty segments, no trailing slash.
+    static func cleanPath(_ path: String) -> String {
+        guard !path.isEmpty else { return "" }
+        let rooted = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..":
+                if let last = parts.last, last != ".." {
+                    parts.removeLast()
+                } else if !rooted {
+                    parts.append(part)
+                }
+            default: parts.append(part)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        if rooted { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+}

@@ -1,0 +1,87 @@
+/// After a merge, keeps one entry per key in the sequences compose deduplicates: a later entry
+/// replaces the earlier one in the earlier one's place.
+///
+/// Keys are: the name before `=` for environment, labels and other `KEY=VALUE` lists; the target
+/// for volumes, devices, secrets and configs; the whole binding for ports; the path for env files.
+enum SequenceUnicity {
+    enum Indexer { case keyValue, volume, device, port, secret, config, envFile, plain }
+
+    static let table: [(String, Indexer)] = [
+        ("networks.*.labels", .keyValue), ("networks.*.ipam.options", .keyValue),
+        ("services.*.annotations", .keyValue), ("services.*.build.args", .keyValue),
+        ("services.*.build.additional_contexts", .keyValue), ("services.*.build.platform", .keyValue),
+        ("services.*.build.tags", .keyValue), ("services.*.build.labels", .keyValue),
+        ("services.*.cap_add", .keyValue), ("services.*.cap_drop", .keyValue), ("services.*.devices", .device),
+        ("services.*.configs", .config), ("services.*.deploy.labels", .keyValue), ("services.*.dns", .keyValue),
+        ("services.*.dns_opt", .keyValue), ("services.*.dns_search", .keyValue),
+        ("services.*.environment", .keyValue), ("services.*.env_file", .envFile), ("services.*.expose", .plain),
+        ("services.*.labels", .keyValue), ("services.*.links", .keyValue),
+        ("services.*.networks.*.aliases", .keyValue), ("services.*.networks.*.link_local_ips", .keyValue),
+        ("services.*.ports", .port), ("services.*.profiles", .keyValue), ("services.*.secrets", .secret),
+        ("services.*.sysctls", .keyValue), ("services.*.tmpfs", .keyValue), ("services.*.volumes", .volume),
+    ]
+    static let rules: [(TreePath, Indexer)] = table.map { (TreePath(pattern: $0.0), $0.1) }
+
+    /// The document with every such sequence deduplicated.
+    static func apply(_ node: YAMLNode, path: TreePath = TreePath()) -> YAMLNode {
+        var result = node
+        switch node.content {
+        case .scalar: return node
+        case .mapping(let pairs):
+            result.content = .mapping(
+                pairs.map { pair in
+                    var pair = pair
+                    pair.value = apply(pair.value, path: path.next(pair.key))
+                    return pair
+                })
+        case .sequence(let items):
+            guard let rule = rules.first(where: { path.matches($0.0) }) else { return node }
+            var kept: [YAMLNode] = []
+            var positions: [String: Int] = [:]
+            for item in items {
+                let key = index(item, rule.1)
+                if let position = positions[key] {
+                    kept[position] = item
+                } else {
+                    positions[key] = kept.count
+                    kept.append(item)
+                }
+            }
+            result.content = .sequence(kept)
+        }
+        return result
+    }
+
+    static func index(_ item: YAMLNode, _ indexer: Indexer) -> String {
+        let text = item.scalar?.text ?? ""
+        switch indexer {
+        case .keyValue:
+            return String(text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        case .plain: return text
+        case .volume:
+            if item.mapping != nil { return item["target"]?.scalar?.text ?? "" }
+            return (try? ComposeVolumeSyntax.parse(text).target) ?? text
+        case .device:
+            if item.mapping != nil { return item["target"]?.scalar?.text ?? "" }
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            return String(parts.count > 1 ? parts[1] : parts[0])
+        case .secret, .config:
+            let prefix = indexer == .secret ? "/run/secrets" : ""
+            if item.mapping != nil {
+                if let target = item["target"]?.scalar?.text { return target }
+                return prefix + "/" + (item["source"]?.scalar?.text ?? "")
+            }
+            return prefix + "/" + text
+        case .envFile:
+            if item.mapping != nil { return item["path"]?.scalar?.text ?? "" }
+            return text
+        case .port:
+            guard item.mapping != nil else { return text }
+            let host = item["host_ip"]?.scalar?.text ?? "0.0.0.0"
+            let published = item["published"]?.scalar?.text ?? "<nil>"
+            let target = item["target"]?.scalar?.text ?? ""
+            let proto = item["protocol"]?.scalar?.text ?? "tcp"
+            return "\(host):\(published):\(target)/\(proto)"
+        }
+    }
+}

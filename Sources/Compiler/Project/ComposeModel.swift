@@ -1,0 +1,145 @@
+import Foundation
+import Plan
+
+/// A compose project loaded the way `docker compose config` loads it.
+///
+/// The model is the normalized tree in the shape of `docker compose config --format json` (long
+/// syntax everywhere, typed scalars, absolute paths, profiles applied, env files folded into
+/// `environment`), with every node keeping the position it came from and `x-` extensions kept.
+public struct ComposeModel: Sendable {
+    public var name: String
+    public var projectDirectory: String
+    /// The compose files given or discovered, in load order.
+    public var files: [String]
+    /// Every file read: compose files, extended and included files (not env files).
+    public var filesRead: [String]
+    /// The variables interpolation used.
+    public var environment: [String: String]
+    public var model: YAMLNode
+
+    /// Default compose file names, in docker compose's order of preference.
+    public static let baseNames = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"]
+    /// Override files loaded after the base file when no `-f` is given.
+    public static let overrideNames = [
+        "compose.override.yml", "compose.override.yaml", "docker-compose.override.yml", "docker-compose.override.yaml",
+    ]
+    /// Incus overlays loaded after the override file when no `-f` is given.
+    public static let incusOverlayNames = [
+        "compose.incus.yaml", "compose.incus.yml", "docker-compose.incus.yaml", "docker-compose.incus.yml",
+    ]
+
+    /// Loads the project `options` describe.
+    public static func load(_ options: CompileOptions) throws -> ComposeModel {
+        let cwd = options.workingDirectory
+        let explicitDirectory = options.projectDirectory.map { FilePaths.absolute($0, relativeTo: cwd) }
+        let envDirectory =
+            explicitDirectory ?? options.files.first.map {
+                FilePaths.directory(of: FilePaths.absolute($0, relativeTo: cwd))
+            }
+            ?? cwd
+        let sources = try EnvironmentSources(
+            process: options.environment, envFiles: options.environmentFiles, directory: envDirectory,
+            workingDirectory: cwd)
+        let files = try composeFiles(options, sources: sources, start: explicitDirectory ?? cwd)
+        let projectDirectory = explicitDirectory ?? FilePaths.directory(of: files[0])
+        var variables = sources.variables
+        let name = try projectName(options, sources: sources, files: files, directory: projectDirectory)
+        variables["COMPOSE_PROJECT_NAME"] = name
+        var loader = ModelLoader(
+            environment: variables, workingDirectory: projectDirectory, home: options.environment["HOME"])
+        var model = try loader.load(files)
+        model = ModelNormalization(projectName: name, environment: variables).apply(model)
+        let profiles = options.profiles.isEmpty ? sources.profiles : options.profiles
+        let allServices = Set(model["services"]?.mapping?.map(\.key) ?? [])
+        model = try Profiles.apply(model, active: profiles)
+        try ModelConsistency.check(model, allServices: allServices)
+        model = UnusedResources.apply(model)
+        model = try ServiceEnvironment.apply(model, projectVariables: variables)
+        model = ShapeApplier(keepExtensions: true).apply(.project, model) ?? model
+        return ComposeModel(
+            name: name, projectDirectory: projectDirectory, files: files, filesRead: loader.filesRead,
+            environment: variables, model: model)
+    }
+
+    /// `-f` files, else `COMPOSE_FILE`, else the base file found in `start` or a parent directory
+    /// with its override file and Incus overlay.
+    static func composeFiles(_ options: CompileOptions, sources: EnvironmentSources, start: String) throws -> [String] {
+        let cwd = options.workingDirectory
+        let given = options.files.isEmpty ? sources.composeFiles : options.files
+        if !given.isEmpty {
+            return try given.map { file in
+                let path = FilePaths.absolute(file, relativeTo: cwd)
+                guard FilePaths.isFile(path) else { throw CompileError("compose file \(path) does not exist", at: nil) }
+                return path
+            }
+        }
+        var directory = start
+        while true {
+            if let base = baseNames.map({ FilePaths.absolute($0, relativeTo: directory) }).first(
+                where: FilePaths.isFile)
+            {
+                var files = [base]
+                for names in [overrideNames, incusOverlayNames] {
+                    if let extra = names.map({ FilePaths.absolute($0, relativeTo: directory) }).first(
+                        where: FilePaths.isFile)
+                    {
+                        files.append(extra)
+                    }
+                }
+                return files
+            }
+            if directory == "/" {
+                throw CompileError(
+                    "no compose file found in \(start) or its parents (looked for \(baseNames.joined(separator: ", ")))",
+                    at: nil)
+            }
+            directory = FilePaths.directory(of: directory)
+        }
+    }
+
+    /// `-p`, else `COMPOSE_PROJECT_NAME`, else the last `name:` of the files (interpolated), else
+    /// the project directory's name, lowercased with other characters dropped.
+    static func projectName(
+        _ options: CompileOptions, sources: EnvironmentSources, files: [String], directory: String
+    ) throws -> String {
+        if let explicit = options.projectName ?? sources.projectName {
+            guard ProjectName.isValid(explicit) else {
+                throw CompileError(
+                    "invalid project name '\(explicit)': use lowercase letters, digits, '_' and '-', starting with a letter or digit",
+                    at: nil)
+            }
+            return explicit
+        }
+        var fromFiles: String?
+        for file in files {
+            let document = try YAMLParser().parse(try FilePaths.read(file, requestedAt: nil), file: file)
+            guard let node = document["name"], let text = node.scalar?.text, !node.isNull else { continue }
+            let variables = sources.variables
+            do {
+                let value = try VariableTemplate(lookup: { variables[$0] }).substitute(text)
+                if !value.isEmpty { fromFiles = value }
+            } catch {
+                throw CompileError(error.message, at: node.location, path: "name")
+            }
+        }
+        if let fromFiles {
+            let normalized = ProjectName.fromDirectoryName(fromFiles)
+            if !normalized.isEmpty { return normalized }
+        }
+        return ProjectName.fromDirectoryName(FilePaths.baseName(directory))
+    }
+
+    /// The model as `docker compose config --format json` prints it: extensions dropped except
+    /// top-level ones, `models` left out, every `$` written `$$` so the output loads again.
+    public var configJSON: JSONValue {
+        var shaped = ShapeApplier(keepExtensions: false).apply(.project, model) ?? model
+        shaped.remove("models")
+        for pair in model.mapping ?? [] where pair.key.hasPrefix("x-") { shaped.set(pair.key, pair.value) }
+        return ConfigJSON.value(shaped, escapingDollars: true)
+    }
+}
+
+extension ComposeModel {
+    /// The model as JSON with its `x-` extensions.
+    public var modelJSON: JSONValue { ConfigJSON.value(model, escapingDollars: false) }
+}

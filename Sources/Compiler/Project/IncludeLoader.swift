@@ -1,0 +1,78 @@
+/// Loads the `include:` entries of a compose file and adds their resources to it.
+///
+/// Each entry (`- other/compose.yaml`, or `{path, project_directory, env_file}`) is a project of
+/// its own: its relative paths resolve against its project directory (the first file's directory
+/// unless `project_directory` says otherwise), and it is interpolated with the including
+/// project's variables plus its own env files (its `.env` by default), the including project's
+/// values winning. Services, networks, volumes, secrets, configs and models it defines are added;
+/// where the including file defines the same name, the including file's definition is merged over
+/// the included one. Including a file already on the include chain is an error.
+struct IncludeLoader {
+    var parent: ModelLoader
+    var chain: [String]
+
+    func apply(to document: YAMLNode, filesRead: inout [String]) throws -> YAMLNode {
+        guard let includeNode = document["include"] else { return document }
+        var result = document
+        result.remove("include")
+        if includeNode.isNull { return result }
+        guard let entries = includeNode.sequence else {
+            throw CompileError(
+                "include must be a list, not \(includeNode.kindName)", at: includeNode.location, path: "include")
+        }
+        for (index, raw) in entries.enumerated() {
+            let display = DisplayPath("include").index(index)
+            let entry = raw.mapping != nil ? raw : YAMLNode.mapping([("path", raw)], at: raw.location)
+            let pathNodes = entry["path"].map { $0.sequence ?? [$0] } ?? []
+            guard let firstNode = pathNodes.first else {
+                throw CompileError("an include entry needs a path", at: raw.location, path: display.text)
+            }
+            let paths = pathNodes.map { FilePaths.absolute($0.scalar?.text ?? "", relativeTo: parent.workingDirectory) }
+            for (path, node) in zip(paths, pathNodes) where !FilePaths.isFile(path) {
+                throw CompileError(
+                    "included file \(path) does not exist", at: node.location, path: display.key("path").text)
+            }
+            if chain.contains(paths[0]) {
+                let cycle = (chain + [paths[0]]).map(FilePaths.baseName).joined(separator: " → ")
+                throw CompileError("include cycle: \(cycle)", at: firstNode.location, path: display.key("path").text)
+            }
+            let projectDirectory =
+                entry["project_directory"]?.scalar.map {
+                    FilePaths.absolute($0.text, relativeTo: parent.workingDirectory)
+                } ?? FilePaths.directory(of: paths[0])
+            var envFiles: [String] = []
+            if let envNode = entry["env_file"] {
+                envFiles = (envNode.sequence ?? [envNode]).compactMap(\.scalar?.text).filter { $0 != "/dev/null" }
+                    .map { FilePaths.absolute($0, relativeTo: parent.workingDirectory) }
+            } else {
+                let dotEnv = FilePaths.absolute(".env", relativeTo: projectDirectory)
+                if FilePaths.isFile(dotEnv) { envFiles = [dotEnv] }
+            }
+            let fromFiles = try DotEnvFiles.read(
+                envFiles, base: parent.environment, requestedAt: entry["env_file"]?.location)
+            var loader = ModelLoader(
+                environment: fromFiles.merging(parent.environment) { _, parentValue in parentValue },
+                workingDirectory: projectDirectory, home: parent.home, includeChain: chain)
+            let imported = try loader.load(paths)
+            filesRead += loader.filesRead
+            for kind in ["services", "volumes", "networks", "secrets", "configs", "models"] {
+                guard let resources = imported[kind]?.mapping else { continue }
+                var target = result[kind] ?? .mapping([], at: raw.location)
+                if target.isNull { target = .mapping([], at: target.location) }
+                for resource in resources {
+                    if let existing = target[resource.key] {
+                        target.set(
+                            resource.key,
+                            try MergeRules.merge(
+                                resource.value, existing, path: TreePath([kind, resource.key]),
+                                display: DisplayPath(kind).key(resource.key)))
+                    } else {
+                        target.set(resource.key, resource.value)
+                    }
+                }
+                result.set(kind, target)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,74 @@
+/// Loads a set of compose files into one merged model, the way compose-go does file by file:
+/// parse → interpolate → `include` → `!reset`/`!override` → `extends` → merge → deduplicate →
+/// long syntax. After the last file: defaults, absolute paths, and `KEY` environment items.
+struct ModelLoader {
+    /// Variables for interpolation and for `KEY` environment items.
+    var environment: [String: String]
+    /// Where relative paths of these files resolve (the project directory, or an include's).
+    var workingDirectory: String
+    /// The home directory for `~` in paths.
+    var home: String?
+    /// The files of the include chain being loaded, for cycle detection.
+    var includeChain: [String] = []
+    /// Every file read, in order, for the plan's source list.
+    var filesRead: [String] = []
+
+    /// Loads and merges `files` in order.
+    mutating func load(_ files: [String]) throws -> YAMLNode {
+        var model = YAMLNode.mapping([], at: SourceLocation(file: files.first ?? "", line: 1, column: 1))
+        for file in files {
+            model = try loadFile(file, over: model)
+        }
+        model = ModelDefaults.apply(model)
+        model = RelativePaths(directory: workingDirectory, home: home).apply(model)
+        return ModelNormalization(projectName: "", environment: environment).resolveEnvironmentItems(model)
+    }
+
+    /// Parses and interpolates one file; it must hold a mapping.
+    mutating func read(_ file: String, requestedAt location: SourceLocation? = nil) throws -> YAMLNode {
+        let bytes = try FilePaths.read(file, requestedAt: location)
+        filesRead.append(file)
+        let document = try YAMLParser().parse(bytes, file: file)
+        guard document.mapping != nil else {
+            if document.isNull { throw CompileError("the compose file is empty", at: document.location) }
+            throw CompileError("a compose file must be a mapping, not \(document.kindName)", at: document.location)
+        }
+        let variables = environment
+        return try TreeInterpolation(template: VariableTemplate(lookup: { variables[$0] })).apply(document)
+    }
+
+    mutating func loadFile(_ file: String, over model: YAMLNode) throws -> YAMLNode {
+        var document = try read(file)
+        var chain = includeChain
+        chain.append(file)
+        if document["include"] != nil {
+            document = try IncludeLoader(parent: self, chain: chain).apply(to: document, filesRead: &filesRead)
+        }
+        let (stripped, resets) = ResetTags.strip(document)
+        document = stripped
+        var extends = ExtendsResolver(loader: self, file: file, resets: resets)
+        document = try extends.apply(to: document)
+        filesRead += extends.filesRead
+        var merged = try MergeRules.merge(resets.apply(to: model), document)
+        merged = SequenceUnicity.apply(merged)
+        merged.remove("version")
+        merged = try CanonicalSyntax.apply(merged)
+        return SequenceUnicity.apply(merged)
+    }
+}
+
+extension ModelNormalization {
+    /// `KEY` items of list-form `environment` take `KEY=value` from the environment when set there.
+    func resolveEnvironmentItems(_ model: YAMLNode) -> YAMLNode {
+        guard var services = model["services"], let pairs = services.mapping else { return model }
+        for pair in pairs {
+            guard let env = pair.value["environment"], env.sequence != nil else { continue }
+            var service = pair.value
+            service.set("environment", resolve(env, keepEmpty: true))
+            services.set(pair.key, service)
+        }
+        var model = model
+        model.set("services", services)
+        return model
+    }
+}

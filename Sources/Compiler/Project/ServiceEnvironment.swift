@@ -1,0 +1,100 @@
+/// Folds each service's `env_file:` files into its `environment`, as `docker compose config` shows
+/// it: files are read in order (a missing file is an error unless `required: false`), values in
+/// `environment:` win over file values, and interpolation inside a file sees the project variables
+/// first and then the service's own environment.
+enum ServiceEnvironment {
+    static func apply(_ model: YAMLNode, projectVariables: [String: String]) throws -> YAMLNode {
+        guard var services = model["services"], let pairs = services.mapping else { return model }
+        for pair in pairs {
+            guard let envFiles = pair.value["env_file"]?.sequence, !envFiles.isEmpty else { continue }
+            var service = pair.value
+            let declared = KeyValues.entries(service["environment"])
+            var declaredValues: [String: String] = [:]
+            for entry in declared { if let value = entry.value { declaredValues[entry.key] = value } }
+            var variables: [String: String] = declaredValues
+            var order = declared.filter { $0.value != nil }.map(\.key)
+            var locations: [String: SourceLocation] = [:]
+            for (index, envFile) in envFiles.enumerated() {
+                guard let path = envFile["path"]?.scalar?.text else { continue }
+                let required = envFile["required"].map(ModelNormalization.isTrue) ?? true
+                guard FilePaths.isFile(path) else {
+                    if required {
+                        throw CompileError(
+                            "env file \(path) not found", at: envFile.location,
+                            path: "services.\(pair.key).env_file[\(index)]")
+                    }
+                    continue
+                }
+                let text = try DotEnvFiles.readText(path, requestedAt: envFile.location)
+                let before = Set(order)
+                if envFile["format"]?.scalar?.text == "raw" {
+                    for line in text.split(separator: "\n") {
+                        let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                        let key = String(parts[0])
+                        if variables.updateValue(parts.count > 1 ? String(parts[1]) : "", forKey: key) == nil {
+                            order.append(key)
+                        }
+                    }
+                } else {
+                    let parser = DotEnvParser(file: path) { projectVariables[$0] ?? declaredValues[$0] }
+                    try parser.parse(text, into: &variables, order: &order)
+                }
+                for key in order where !before.contains(key) { locations[key] = envFile.location }
+            }
+            var result: [(String, YAMLNode)] = []
+            let declaredKeys = Set(declared.map(\.key))
+            for key in order where !declaredKeys.contains(key) {
+                result.append((key, .string(variables[key] ?? "", at: locations[key] ?? service.location)))
+            }
+            for entry in declared {
+                result.append(
+                    (entry.key, entry.value.map { .string($0, at: entry.location) } ?? .null(at: entry.location)))
+            }
+            service.set("environment", .mapping(result, at: service["environment"]?.location ?? service.location))
+            services.set(pair.key, service)
+        }
+        var result = model
+        result.set("services", services)
+        return result
+    }
+}
+
+/// Reads `KEY=VALUE` lists and mappings alike (environment, labels, args).
+enum KeyValues {
+    struct Entry {
+        var key: String
+        var value: String?
+        var location: SourceLocation
+    }
+
+    /// Entries in order; a later entry for the same key replaces the earlier one's value.
+    static func entries(_ node: YAMLNode?) -> [Entry] {
+        guard let node else { return [] }
+        var result: [Entry] = []
+        func add(_ entry: Entry) {
+            if let index = result.firstIndex(where: { $0.key == entry.key }) {
+                result[index] = entry
+            } else {
+                result.append(entry)
+            }
+        }
+        if let pairs = node.mapping {
+            for pair in pairs {
+                add(
+                    Entry(
+                        key: pair.key, value: pair.value.isNull ? nil : pair.value.scalar?.text,
+                        location: pair.value.location))
+            }
+        } else if let items = node.sequence {
+            for item in items {
+                guard let text = item.scalar?.text else { continue }
+                let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                add(
+                    Entry(
+                        key: String(parts[0]), value: parts.count > 1 ? String(parts[1]) : nil, location: item.location)
+                )
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,100 @@
+"""Runs docker compose and compose-compile `config` over compose projects and compares the JSON.
+
+Called by scripts/conformance.sh with: DOCKER_COMPOSE COMPOSE_COMPILE PROJECT_DIR...
+
+Per project, both tools run inside the project directory with the same environment (COMPOSE_*
+variables removed). compose-compile discovers its files itself (base, override, Incus overlay);
+docker compose is given the same files with -f, since it does not know the Incus overlay. A
+project without a base file (incus-compose-fixtures/with-multi-files) gets every YAML file with -f,
+each `X.incus.yaml` right after `X.yaml`. A `conformance.args` file in a project adds arguments to
+both tools. A project meant to be invalid must be rejected by both.
+"""
+
+import difflib
+import json
+import os
+import subprocess
+import sys
+
+BASE = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"]
+OVERRIDE = ["compose.override.yml", "compose.override.yaml", "docker-compose.override.yml", "docker-compose.override.yaml"]
+OVERLAY = ["compose.incus.yaml", "compose.incus.yml", "docker-compose.incus.yaml", "docker-compose.incus.yml"]
+
+
+def first(directory, names):
+    for name in names:
+        if os.path.isfile(os.path.join(directory, name)):
+            return name
+    return None
+
+
+def files_for(directory):
+    """The -f list for docker compose, and whether compose-compile should get it too."""
+    base = first(directory, BASE)
+    if base:
+        return [f for f in (base, first(directory, OVERRIDE), first(directory, OVERLAY)) if f], False
+    yamls = sorted(f for f in os.listdir(directory) if f.endswith((".yaml", ".yml")))
+    plain = [f for f in yamls if ".incus." not in f]
+    ordered = []
+    for f in plain:
+        ordered.append(f)
+        stem = f.rsplit(".", 1)[0]
+        ordered += [g for g in yamls if g.startswith(stem + ".incus.")]
+    return ordered, True
+
+
+def canonical(value):
+    """Drops the documented differences (none at present) and returns a comparable value."""
+    return value
+
+
+def run(argv, cwd, env):
+    proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def main():
+    docker, ours, projects = sys.argv[1], sys.argv[2], sys.argv[3:]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
+    matched = 0
+    for project in projects:
+        name = os.path.relpath(project, os.path.join(os.path.dirname(__file__), ".."))
+        files, explicit = files_for(project)
+        extra = []
+        args_file = os.path.join(project, "conformance.args")
+        if os.path.isfile(args_file):
+            extra = open(args_file).read().split()
+        docker_args = [docker] + sum((["-f", f] for f in files), []) + extra + ["config", "--format", "json"]
+        our_args = [ours] + ["config"] + (sum((["-f", f] for f in files), []) if explicit else []) + extra
+        d_code, d_out, d_err = run(docker_args, project, env)
+        o_code, o_out, o_err = run(our_args, project, env)
+        if d_code != 0 or o_code != 0:
+            if d_code != 0 and o_code != 0:
+                matched += 1
+                print(f"match     {name} (both reject)")
+                print(f"    docker: {d_err.strip().splitlines()[-1] if d_err.strip() else ''}")
+                print(f"    ours:   {o_err.strip().splitlines()[-1] if o_err.strip() else ''}")
+            else:
+                print(f"MISMATCH  {name}: docker exit {d_code}, compose-compile exit {o_code}")
+                print("    docker: " + d_err.strip().replace("\n", "\n    "))
+                print("    ours:   " + o_err.strip().replace("\n", "\n    "))
+            continue
+        expected = canonical(json.loads(d_out))
+        actual = canonical(json.loads(o_out))
+        if expected == actual:
+            matched += 1
+            print(f"match     {name}")
+            continue
+        print(f"MISMATCH  {name}")
+        left = json.dumps(expected, indent=1, sort_keys=True).splitlines()
+        right = json.dumps(actual, indent=1, sort_keys=True).splitlines()
+        for line in difflib.unified_diff(left, right, "docker compose", "compose-compile", lineterm="", n=2):
+            print("    " + line)
+    total = len(projects)
+    rate = 100.0 * matched / total if total else 0.0
+    print(f"\n{matched}/{total} projects identical ({rate:.1f}%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
