@@ -6,8 +6,10 @@ Per project, both tools run inside the project directory with the same environme
 variables removed). compose-compile discovers its files itself (base, override, Incus overlay);
 docker compose is given the same files with -f, since it does not know the Incus overlay. A
 project without a base file (incus-compose-fixtures/with-multi-files) gets every YAML file with -f,
-each `X.incus.yaml` right after `X.yaml`. A `conformance.args` file in a project adds arguments to
-both tools. A project meant to be invalid must be rejected by both.
+each `X.incus.yaml` right after `X.yaml`. Golden cases run as scripts/golden-run.sh runs them: their
+`args` file (one argument a line; `compile` is dropped, `-f` files replace discovery) goes to both
+tools, and the environment is only HOME, PATH and the lines of their `process-env` file. A project
+meant to be invalid must be rejected by both.
 """
 
 import difflib
@@ -48,6 +50,13 @@ def canonical(value):
     return value
 
 
+def lines(path):
+    """The non-empty, non-comment lines of a file, or [] when it does not exist."""
+    if not os.path.isfile(path):
+        return []
+    return [line for line in open(path).read().splitlines() if line and not line.startswith("#")]
+
+
 def run(argv, cwd, env):
     proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
     return proc.returncode, proc.stdout, proc.stderr
@@ -61,13 +70,21 @@ def main():
         name = os.path.relpath(project, os.path.join(os.path.dirname(__file__), ".."))
         files, explicit = files_for(project)
         extra = []
-        args_file = os.path.join(project, "conformance.args")
-        if os.path.isfile(args_file):
-            extra = open(args_file).read().split()
-        docker_args = [docker] + sum((["-f", f] for f in files), []) + extra + ["config", "--format", "json"]
-        our_args = [ours] + ["config"] + (sum((["-f", f] for f in files), []) if explicit else []) + extra
-        d_code, d_out, d_err = run(docker_args, project, env)
-        o_code, o_out, o_err = run(our_args, project, env)
+        run_env = env
+        if os.path.basename(os.path.dirname(project)) == "golden":
+            extra = lines(os.path.join(project, "args"))
+            extra = [a for a in extra if a != "compile"]
+            run_env = {"HOME": "/nonexistent-home", "PATH": "/usr/bin:/bin"}
+            for line in lines(os.path.join(project, "process-env")):
+                key, _, value = line.partition("=")
+                run_env[key] = value
+        file_args = sum((["-f", f] for f in files), [])
+        if "-f" in extra:
+            file_args, explicit = [], True
+        docker_args = [docker] + file_args + extra + ["config", "--format", "json"]
+        our_args = [ours, "config"] + (file_args if explicit else []) + extra
+        d_code, d_out, d_err = run(docker_args, project, run_env)
+        o_code, o_out, o_err = run(our_args, project, run_env)
         if d_code != 0 or o_code != 0:
             if d_code != 0 and o_code != 0:
                 matched += 1

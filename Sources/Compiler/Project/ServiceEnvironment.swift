@@ -1,7 +1,8 @@
 /// Folds each service's `env_file:` files into its `environment`, as `docker compose config` shows
 /// it: files are read in order (a missing file is an error unless `required: false`), values in
 /// `environment:` win over file values, and interpolation inside a file sees the project variables
-/// first and then the service's own environment.
+/// first and then the service's own environment. Like `docker compose config`, the `env_file`
+/// key itself is then dropped.
 enum ServiceEnvironment {
     static func apply(_ model: YAMLNode, projectVariables: [String: String]) throws -> YAMLNode {
         guard var services = model["services"], let pairs = services.mapping else { return model }
@@ -51,6 +52,7 @@ enum ServiceEnvironment {
                     (entry.key, entry.value.map { .string($0, at: entry.location) } ?? .null(at: entry.location)))
             }
             service.set("environment", .mapping(result, at: service["environment"]?.location ?? service.location))
+            service.remove("env_file")
             services.set(pair.key, service)
         }
         var result = model
