@@ -11,13 +11,21 @@ cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then
   for dir in golden/*/; do cases+=("$(basename "$dir")"); done
 fi
+failed=0
 for name in "${cases[@]}"; do
   dir=golden/$name
   [ -f "$dir/compose.yaml" ] || [ -f "$dir/args" ] || continue
-  if ! scripts/golden-run.sh "$binary" "$dir" >"$dir/plan.json" 2>"$dir/warnings.txt"; then
-    echo "golden case $name failed to compile:" >&2
-    cat "$dir/warnings.txt" >&2
-    exit 1
+  plan=$(mktemp)
+  warnings=$(mktemp)
+  if scripts/golden-run.sh "$binary" "$dir" >"$plan" 2>"$warnings"; then
+    mv "$plan" "$dir/plan.json"
+    mv "$warnings" "$dir/warnings.txt"
+  else
+    echo "golden case $name failed to compile (its expected files are left as they were):" >&2
+    cat "$warnings" >&2
+    rm -f "$plan" "$warnings"
+    failed=1
   fi
 done
 git --no-pager diff --stat -- golden/
+exit "$failed"

@@ -90,9 +90,9 @@ final class CompileErrorTests: XCTestCase {
 
     func testServiceWithoutImage() throws {
         XCTAssertEqual(
-            try compileError("services:\n  a:\n    build: .\n"),
-            "DIR/compose.yaml:2:3: error: service 'a' has no image: Incus cannot build images from a Dockerfile; set"
-                + " image: to an OCI reference or x-incus.image: to an Incus image (at services.a)\n")
+            try compileError("services:\n  a:\n    restart: always\n"),
+            "DIR/compose.yaml:2:3: error: service 'a' has no image: set image: to an OCI reference or x-incus.image:"
+                + " to an Incus image (at services.a)\n")
     }
 
     func testEmptyFile() throws {

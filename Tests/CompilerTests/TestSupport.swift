@@ -17,7 +17,10 @@ enum TestSupport {
         let golden = repositoryRoot.appendingPathComponent("golden")
         return try FileManager.default.contentsOfDirectory(atPath: golden.path).sorted().map {
             golden.appendingPathComponent($0)
-        }.filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("plan.json").path) }
+        }.filter {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("compose.yaml").path)
+                || FileManager.default.fileExists(atPath: $0.appendingPathComponent("args").path)
+        }
     }
 
     struct ProcessResult {

@@ -9,7 +9,7 @@ enum InstanceBuilder {
     ) throws -> [(name: String, instance: PlanInstance)] {
         let path = service.path
         let node = service.node
-        let image = try service.image()
+        let image = try service.image(context: &context)
         let incusExtension = try IncusExtension.read(from: node, path: path, allowedOptions: ServiceTranslator.options)
         let natRequested = try incusExtension.options["nat-proxy"].map { try natFlag($0, path: path) } ?? false
         var config = try InstanceConfig.make(
@@ -46,9 +46,11 @@ enum InstanceBuilder {
             var device = ["type": "nic", "network": attachment.network.incusName, "name": deviceName]
             let settingsPath = "\(path).networks.\(attachment.network.composeName)"
             for (composeKey, incusKey) in [("ipv4_address", "ipv4.address"), ("ipv6_address", "ipv6.address")] {
-                guard let addressNode = attachment.node?[composeKey], let address = addressNode.scalarText else {
+                guard let addressNode = attachment.node?[composeKey], let written = addressNode.scalarText else {
                     continue
                 }
+                // docker accepts an address with a prefix length here; the NIC takes the address alone.
+                let address = String(written.split(separator: "/", maxSplits: 1).first ?? "")
                 guard IPAddress.isValid(address) else {
                     throw CompileError(
                         "'\(address)' is not an IP address", at: addressNode.location,

@@ -43,7 +43,7 @@ struct ServiceTranslator {
         return (0..<count).map { IncusNames.instanceName("\(name)-\($0 + 1)") }
     }
 
-    func image() throws -> PlanImage {
+    func image(context: inout TranslationContext) throws -> PlanImage {
         let incusExtension = try IncusExtension.read(from: node, path: path, allowedOptions: ServiceTranslator.options)
         if let imageNode = incusExtension.options["image"] {
             let text = try imageNode.expectScalarText(path + ".x-incus.image")
@@ -57,10 +57,20 @@ struct ServiceTranslator {
             return PlanImage(kind: "incus", reference: alias, remote: remote)
         }
         guard let imageNode = node["image"], !imageNode.isNull else {
-            let reason = node["build"] != nil ? "Incus cannot build images from a Dockerfile; " : ""
-            throw CompileError(
-                "service '\(name)' has no image: \(reason)set image: to an OCI reference or x-incus.image: to an Incus image",
-                at: keyLocation, path: path)
+            guard node["build"] != nil else {
+                throw CompileError(
+                    "service '\(name)' has no image: set image: to an OCI reference or x-incus.image: to an Incus image",
+                    at: keyLocation, path: path)
+            }
+            // docker compose tags what it builds as <project>-<service>; Incus cannot build, so the
+            // plan refers to that image, which must already be in a registry the server can reach.
+            let builtName = "\(context.projectName)-\(name)".lowercased()
+            context.warn(
+                "build-not-supported",
+                "Incus cannot build images: service '\(name)' uses \(builtName), the name docker compose would build;"
+                    + " build and push it first, or set image: or x-incus.image:",
+                at: node.pair("build")?.keyLocation)
+            return PlanImage(kind: "oci", reference: ImageReference.normalize(builtName), remote: "")
         }
         let reference = try imageNode.expectScalarText(path + ".image")
         guard ImageReference.isValid(reference) else {

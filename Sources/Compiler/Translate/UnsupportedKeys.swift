@@ -27,7 +27,8 @@ enum UnsupportedKeys {
     static func warn(_ service: YAMLNode, context: inout TranslationContext) {
         for pair in service.mapping ?? [] {
             guard let reason = reasons[pair.key], !pair.value.isNull else { continue }
-            if pair.key == "build" && service["image"] == nil { continue }
+            // A build-only service already has its own `build-not-supported` warning.
+            if pair.key == "build" && service["image"] == nil && service["x-incus"]?["image"] == nil { continue }
             context.warn("unsupported-key", "'\(pair.key)' is ignored: \(reason)", at: pair.keyLocation)
         }
     }
