@@ -127,10 +127,12 @@ public struct PlanInstance: Equatable, Sendable {
     public var devices: [String: [String: String]]
     /// Instances that must be created and started first, sorted.
     public var dependsOn: [String]
+    /// Files apply pushes into the instance (compose secrets and configs), keyed by absolute target path.
+    public var files: [String: PlanFile]
 
     public init(
         service: String, replica: Int64, image: PlanImage, config: [String: String],
-        devices: [String: [String: String]], dependsOn: [String]
+        devices: [String: [String: String]], dependsOn: [String], files: [String: PlanFile] = [:]
     ) {
         self.service = service
         self.replica = replica
@@ -138,6 +140,31 @@ public struct PlanInstance: Equatable, Sendable {
         self.config = config
         self.devices = devices
         self.dependsOn = dependsOn
+        self.files = files
+    }
+}
+
+/// A file apply writes into an instance: a compose secret or config.
+///
+/// The plan never holds the contents of secret or config files, only where to read them, so a plan can
+/// be reviewed and committed without leaking them.
+public struct PlanFile: Equatable, Sendable {
+    /// `file` (read the host file at `source`), `environment` (read the variable named `source` from
+    /// compose-apply's environment) or `content` (`source` is the text itself, written inline in the
+    /// compose file's `configs:`).
+    public var kind: String
+    public var source: String
+    /// Owner and permissions as Incus's file API takes them (`"0"`, `"0444"`).
+    public var uid: String
+    public var gid: String
+    public var mode: String
+
+    public init(kind: String, source: String, uid: String, gid: String, mode: String) {
+        self.kind = kind
+        self.source = source
+        self.uid = uid
+        self.gid = gid
+        self.mode = mode
     }
 }
 

@@ -65,6 +65,13 @@ extension Plan {
                     "config": .stringMap($0.config),
                     "devices": .object($0.devices.mapValues { .stringMap($0) }),
                     "depends_on": .array($0.dependsOn.map { .string($0) }),
+                    "files": .object(
+                        $0.files.mapValues {
+                            .object([
+                                "kind": .string($0.kind), "source": .string($0.source), "uid": .string($0.uid),
+                                "gid": .string($0.gid), "mode": .string($0.mode),
+                            ])
+                        }),
                 ])
             })
         return .object(document)
@@ -113,7 +120,16 @@ extension Plan {
                     kind: try image.string("kind"), reference: try image.string("reference"),
                     remote: try image.string("remote")),
                 config: try instance.stringMap("config"), devices: devices,
-                dependsOn: try instance.array("depends_on").map { try $0.asString() })
+                dependsOn: try instance.array("depends_on").map { try $0.asString() },
+                files: try Dictionary(
+                    uniqueKeysWithValues: instance.members("files").map { target, file in
+                        (
+                            target,
+                            PlanFile(
+                                kind: try file.string("kind"), source: try file.string("source"),
+                                uid: try file.string("uid"), gid: try file.string("gid"), mode: try file.string("mode"))
+                        )
+                    }))
         }
         for (token, placeholder) in try root.members("placeholders") {
             placeholders[token] = PlanPlaceholder(

@@ -70,6 +70,8 @@ enum InstanceBuilder {
             _ = namer.name(deviceName)
         }
 
+        let files = try InstanceFiles.translate(
+            node, path: path, model: service.model, projectDirectory: service.projectDirectory, context: &context)
         let ports = try PortDevices.read(node, path: path)
         var instances: [(String, PlanInstance)] = []
         for (replicaIndex, instanceName) in names.enumerated() {
@@ -136,7 +138,7 @@ enum InstanceBuilder {
                     instanceName,
                     PlanInstance(
                         service: service.name, replica: Int64(replicaIndex + 1), image: image, config: config,
-                        devices: devices, dependsOn: dependsOn)
+                        devices: devices, dependsOn: dependsOn, files: files)
                 ))
         }
         return instances

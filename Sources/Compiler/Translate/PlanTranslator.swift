@@ -51,7 +51,7 @@ public enum PlanTranslator {
         for service in services {
             let translator = ServiceTranslator(
                 name: service.key, keyLocation: service.keyLocation, node: service.value, networks: networks,
-                volumes: volumes)
+                volumes: volumes, model: model, projectDirectory: project.projectDirectory)
             let names = try translator.instanceNames()
             for name in names {
                 if let owner = owners[name] {
@@ -66,7 +66,7 @@ public enum PlanTranslator {
         for service in services {
             let translator = ServiceTranslator(
                 name: service.key, keyLocation: service.keyLocation, node: service.value, networks: networks,
-                volumes: volumes)
+                volumes: volumes, model: model, projectDirectory: project.projectDirectory)
             let dependsOn = (dependencies[service.key] ?? []).flatMap { instanceNames[$0] ?? [] }.sorted()
             for instance in try InstanceBuilder.build(
                 translator, names: instanceNames[service.key] ?? [], dependsOn: dependsOn, plan: &plan,

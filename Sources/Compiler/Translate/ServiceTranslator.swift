@@ -7,6 +7,9 @@ struct ServiceTranslator {
     let node: YAMLNode
     let networks: [String: ResolvedNetwork]
     let volumes: [String: ResolvedVolume]
+    /// The whole normalized model, for the top-level secrets and configs a service refers to.
+    let model: YAMLNode
+    let projectDirectory: String
 
     var path: String { "services.\(name)" }
 

@@ -10,8 +10,6 @@ enum UnsupportedKeys {
         "dns_search": "DNS search domains come from the Incus network's DHCP",
         "extra_hosts": "Incus has no per-instance hosts entries",
         "logging": "Incus keeps the console log itself",
-        "secrets": "secrets are not pushed into instances",
-        "configs": "configs are not pushed into instances",
         "ulimits": "use x-incus limits.kernel.* keys",
         "sysctls": "use x-incus linux.sysctl.* keys",
         "stop_signal": "Incus stops containers through their init",
