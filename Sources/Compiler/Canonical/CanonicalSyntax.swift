@@ -3,13 +3,16 @@
 /// env_file, networks, build, extends, include, and `external:` mappings of top-level resources.
 ///
 /// `environment` and `labels` stay as written until `ConfigShape` turns them into mappings, because
-/// merging must still see their list items.
-enum CanonicalSyntax {
-    static func apply(_ document: YAMLNode) throws -> YAMLNode {
+/// merging must still see their list items. A `lenient` transform leaves unparsable port and
+/// volume strings as written, for a later stage to report.
+struct CanonicalSyntax {
+    var lenient = false
+
+    func apply(_ document: YAMLNode) throws -> YAMLNode {
         try transform(document, path: TreePath(), display: DisplayPath())
     }
 
-    static func transform(_ node: YAMLNode, path: TreePath, display: DisplayPath) throws -> YAMLNode {
+    func transform(_ node: YAMLNode, path: TreePath, display: DisplayPath) throws -> YAMLNode {
         let location = node.location
         if let text = node.scalar.flatMap({ node.isNull ? nil : $0.text }) {
             if path.matches("services.*.build") { return .mapping([("context", node)], at: location) }
@@ -24,16 +27,17 @@ enum CanonicalSyntax {
                 return .sequence([node], at: location)
             }
             if path.matches("services.*.env_file") {
-                return .sequence([envFile(node)], at: location)
+                return .sequence([Self.envFile(node)], at: location)
             }
             if path.matches("services.*.volumes.[]") {
                 do {
                     return try ComposeVolumeSyntax.parse(text).node(at: location)
                 } catch {
+                    if lenient { return node }
                     throw CompileError("invalid volume '\(text)': \(error)", at: location, path: display.text)
                 }
             }
-            if path.matches("services.*.devices.[]") { return device(text, at: location) }
+            if path.matches("services.*.devices.[]") { return Self.device(text, at: location) }
         }
         if path.matches("services.*.ports"), let items = node.sequence {
             var ports: [YAMLNode] = []
@@ -50,6 +54,10 @@ enum CanonicalSyntax {
                 do {
                     ports += try ComposePortSyntax.parse(text).map { $0.node(at: item.location) }
                 } catch let failure as PortFailure {
+                    if lenient {
+                        ports.append(item)
+                        continue
+                    }
                     throw CompileError(failure.message, at: item.location, path: display.index(index).text)
                 }
             }
@@ -57,12 +65,12 @@ enum CanonicalSyntax {
         }
         if let items = node.sequence {
             if path.matches("services.*.depends_on") {
-                return .mapping(items.map { ($0.scalar?.text ?? "", dependency(at: $0.location)) }, at: location)
+                return .mapping(items.map { ($0.scalar?.text ?? "", Self.dependency(at: $0.location)) }, at: location)
             }
             if path.matches("services.*.networks") || path.matches("services.*.models") {
                 return .mapping(items.map { ($0.scalar?.text ?? "", .null(at: $0.location)) }, at: location)
             }
-            if path.matches("services.*.env_file") { return .sequence(items.map(envFile), at: location) }
+            if path.matches("services.*.env_file") { return .sequence(items.map(Self.envFile), at: location) }
             if path.matches("services.*.build.additional_contexts") || path.matches("services.*.build.ssh") {
                 return .mapping(
                     items.map { item in
@@ -98,7 +106,7 @@ enum CanonicalSyntax {
         return try recurse(node, path: path, display: display)
     }
 
-    static func recurse(_ node: YAMLNode, path: TreePath, display: DisplayPath) throws -> YAMLNode {
+    func recurse(_ node: YAMLNode, path: TreePath, display: DisplayPath) throws -> YAMLNode {
         var result = node
         switch node.content {
         case .scalar: return node

@@ -1,7 +1,8 @@
 /// Converts a normalized model to the typed shape of `ConfigShape`: numbers, booleans, byte
 /// sizes and durations become what docker compose prints, environment and labels become mappings,
-/// empty values are left out where compose leaves them out, and `command`/`entrypoint` are always
-/// present (null when unset). Positions are kept from the original nodes.
+/// empty values are left out where compose leaves them out. For the JSON of `config` (extensions
+/// dropped), `command`/`entrypoint` are always present, null when unset, as docker compose prints
+/// them; the model for translation leaves unset ones out. Positions are kept from the original nodes.
 struct ShapeApplier {
     /// Keep `x-` extension keys (the model for translation) or drop them (the JSON of `config`).
     var keepExtensions: Bool
@@ -113,7 +114,7 @@ struct ShapeApplier {
                 kept.append(YAMLPair(key: pair.key, keyLocation: pair.keyLocation, value: value))
             }
             for (key, fieldShape) in fields where !kept.contains(where: { $0.key == key }) {
-                if case .command = fieldShape {
+                if case .command = fieldShape, !keepExtensions {
                     kept.append(YAMLPair(key: key, keyLocation: location, value: .null(at: location)))
                 } else if Self.valueStructs.contains(key), let empty = apply(fieldShape, .mapping([], at: location)) {
                     kept.append(YAMLPair(key: key, keyLocation: location, value: empty))

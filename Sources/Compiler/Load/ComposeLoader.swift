@@ -8,40 +8,22 @@ public enum ComposeLoader {
 
     /// Loads the project the options describe.
     public static func load(_ options: CompileOptions) throws -> ComposeProject {
-        let files = try composeFiles(options)
-        guard let firstFile = files.first else {
-            throw CompileError(
-                "no compose file found in \(options.workingDirectory) (looked for \(defaultFileNames.joined(separator: ", ")))",
-                at: nil)
-        }
-        let projectDirectory =
-            options.projectDirectory.map {
-                FilePaths.absolute($0, relativeTo: options.workingDirectory)
-            } ?? FilePaths.directory(of: firstFile)
-
+        // Discovery, env files, interpolation, merging, extends, include, profiles and compose-go
+        // normalization (see ComposeModel); the normalizer below then checks the service fields
+        // translation relies on.
+        let loaded = try ComposeModel.load(options, for: .compile)
         var sourceFiles: [PlanSourceFile] = []
-        var documents: [YAMLNode] = []
-        for file in files {
+        var seen = Set<String>()
+        for file in loaded.filesRead where seen.insert(file).inserted {
             let bytes = try FilePaths.read(file, requestedAt: nil)
             sourceFiles.append(PlanSourceFile(path: file, sha256: SHA256.hexDigest(bytes)))
-            let document = try YAMLParser().parse(bytes, file: file)
-            guard document.mapping != nil else {
-                if document.isNull {
-                    throw CompileError("the compose file is empty", at: document.location)
-                }
-                throw CompileError("a compose file must be a mapping, not \(document.kindName)", at: document.location)
-            }
-            documents.append(document)
         }
-        var model = documents[0]
-        for overlay in documents.dropFirst() {
-            model = ComposeMerger.merge(model, overlay)
-        }
-        let name = try projectName(options, model: model, projectDirectory: projectDirectory)
-        let normalized = try ComposeNormalizer(projectDirectory: projectDirectory, environment: options.environment)
-            .normalize(model, projectName: name)
+        let normalized = try ComposeNormalizer(
+            projectDirectory: loaded.projectDirectory, environment: loaded.environment
+        )
+        .normalize(loaded.model, projectName: loaded.name)
         return ComposeProject(
-            name: name, projectDirectory: projectDirectory, model: normalized, sourceFiles: sourceFiles)
+            name: loaded.name, projectDirectory: loaded.projectDirectory, model: normalized, sourceFiles: sourceFiles)
     }
 
     /// The compose files in load order, absolute.

@@ -28,8 +28,17 @@ public struct ComposeModel: Sendable {
         "compose.incus.yaml", "compose.incus.yml", "docker-compose.incus.yaml", "docker-compose.incus.yml",
     ]
 
+    /// What the loaded model is for.
+    public enum Purpose: Sendable {
+        /// `config`: reject what docker compose rejects (unparsable short syntax, undefined references).
+        case config
+        /// Translation: leave unparsable short syntax as written and references unchecked, for the
+        /// normalizer and translator, whose checks explain Incus-specific fixes.
+        case compile
+    }
+
     /// Loads the project `options` describe.
-    public static func load(_ options: CompileOptions) throws -> ComposeModel {
+    public static func load(_ options: CompileOptions, for purpose: Purpose = .config) throws -> ComposeModel {
         let cwd = options.workingDirectory
         let explicitDirectory = options.projectDirectory.map { FilePaths.absolute($0, relativeTo: cwd) }
         let envDirectory =
@@ -46,13 +55,14 @@ public struct ComposeModel: Sendable {
         let name = try projectName(options, sources: sources, files: files, directory: projectDirectory)
         variables["COMPOSE_PROJECT_NAME"] = name
         var loader = ModelLoader(
-            environment: variables, workingDirectory: projectDirectory, home: options.environment["HOME"])
+            environment: variables, workingDirectory: projectDirectory, home: options.environment["HOME"],
+            lenient: purpose == .compile)
         var model = try loader.load(files)
         model = ModelNormalization(projectName: name, environment: variables).apply(model)
         let profiles = options.profiles.isEmpty ? sources.profiles : options.profiles
         let allServices = Set(model["services"]?.mapping?.map(\.key) ?? [])
         model = try Profiles.apply(model, active: profiles)
-        try ModelConsistency.check(model, allServices: allServices)
+        if purpose == .config { try ModelConsistency.check(model, allServices: allServices) }
         model = UnusedResources.apply(model)
         model = try ServiceEnvironment.apply(model, projectVariables: variables)
         model = ShapeApplier(keepExtensions: true).apply(.project, model) ?? model

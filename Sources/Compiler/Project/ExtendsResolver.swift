@@ -67,7 +67,7 @@ struct ExtendsResolver {
             filesRead.append(baseFile)
             baseDirectory = FilePaths.directory(of: baseFile)
             let canonical = RelativePaths(directory: baseDirectory, home: loader.home)
-                .apply(try CanonicalSyntax.apply(other))
+                .apply(try CanonicalSyntax(lenient: loader.lenient).apply(other))
             guard let found = canonical["services"], found[reference] != nil else {
                 throw CompileError(
                     "cannot extend service '\(name)': service '\(reference)' not found in \(baseFile)",

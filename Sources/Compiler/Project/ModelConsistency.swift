@@ -1,5 +1,5 @@
 /// The cross-reference checks docker compose runs on a loaded project: every active service has
-/// an image or a build, `network_mode` and `networks` are not both set, and every network,
+/// an image or a build (or, for Incus, an `x-incus.image`), `network_mode` and `networks` are not both set, and every network,
 /// volume, secret, config and service a service names is defined (a dependency on a service left
 /// out by profiles is allowed only with `required: false`).
 enum ModelConsistency {
@@ -13,7 +13,8 @@ enum ModelConsistency {
             func fail(_ message: String, _ node: YAMLNode?, _ at: String) throws -> Never {
                 throw CompileError(message, at: node?.location ?? service.location, path: at)
             }
-            if service["image"] == nil && service["build"] == nil && service["provider"] == nil {
+            let incusImage = service["x-incus"]?["image"] != nil
+            if service["image"] == nil && service["build"] == nil && service["provider"] == nil && !incusImage {
                 try fail("service '\(pair.key)' has neither an image nor a build context", nil, path)
             }
             if service["network_mode"] != nil, service["networks"]?.mapping?.isEmpty == false {

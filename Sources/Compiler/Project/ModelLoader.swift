@@ -8,6 +8,8 @@ struct ModelLoader {
     var workingDirectory: String
     /// The home directory for `~` in paths.
     var home: String?
+    /// Leave unparsable short port and volume syntax as written instead of failing.
+    var lenient = false
     /// The files of the include chain being loaded, for cycle detection.
     var includeChain: [String] = []
     /// Every file read, in order, for the plan's source list.
@@ -52,7 +54,7 @@ struct ModelLoader {
         var merged = try MergeRules.merge(resets.apply(to: model), document)
         merged = SequenceUnicity.apply(merged)
         merged.remove("version")
-        merged = try CanonicalSyntax.apply(merged)
+        merged = try CanonicalSyntax(lenient: lenient).apply(merged)
         return SequenceUnicity.apply(merged)
     }
 }
