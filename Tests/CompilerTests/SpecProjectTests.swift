@@ -219,4 +219,22 @@ final class SpecProjectTests: XCTestCase {
         XCTAssertEqual(service(json, "one")?["command"], .null)
         XCTAssertNotNil(json["x-base"])
     }
+
+    func testMissingRequiredVariableAndBrokenDotEnvAreReportedThroughTheLoader() throws {
+        XCTAssertThrowsError(
+            try SpecFixture.load(["compose.yaml": "services:\n  a:\n    image: \"x:${TAG:?TAG is required}\"\n"])
+        ) { error in
+            let text = "\(error)"
+            XCTAssertTrue(
+                text.hasSuffix(
+                    "compose.yaml:3:12: error: required variable TAG is missing a value: TAG is required (at services.a.image)"
+                ), text)
+        }
+        XCTAssertThrowsError(
+            try SpecFixture.load(["compose.yaml": "services:\n  a: {image: x}\n", ".env": "GOOD=1\nNOT VALID=2\n"])
+        ) { error in
+            XCTAssertTrue(
+                "\(error)".hasSuffix(".env:2:1: error: variable name 'NOT VALID' cannot contain a space"), "\(error)")
+        }
+    }
 }
