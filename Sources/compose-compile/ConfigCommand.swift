@@ -21,6 +21,9 @@ struct ConfigCommand: ParsableCommand {
         } catch {
             exitWithCompileError(error)
         }
+        for warning in model.warnings {
+            FileHandle.standardError.write(Data("\(warning)\n".utf8))
+        }
         let value = extensions ? model.modelJSON : model.configJSON
         FileHandle.standardOutput.write(Data((JanssonCoding.encode(value) + "\n").utf8))
     }

@@ -21,12 +21,16 @@ enum ValueConversions {
             "p": 1_125_899_906_842_624, "pb": 1_125_899_906_842_624, "pib": 1_125_899_906_842_624,
         ]
         guard let unit = units[trimmed] else { return nil }
-        return Int64(value * unit)
+        // Out of Int64's range (99999999999999999999g) is not a size: the caller reports it.
+        return Int64(exactly: (value * unit).rounded(.down))
     }
 
     /// A Go duration (`1m30s`, `500ms`, `2h`) in nanoseconds; a bare number is seconds.
     static func duration(_ text: String) -> Int64? {
-        if let seconds = Int64(text) { return seconds * 1_000_000_000 }
+        if let seconds = Int64(text) {
+            let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+            return nanoseconds.overflow ? nil : nanoseconds.partialValue
+        }
         let units: [(String, Double)] = [
             ("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 6e10), ("h", 3.6e12),
         ]
@@ -49,7 +53,8 @@ enum ValueConversions {
             rest = rest.dropFirst(unit.0.count)
             total += value * unit.1
         }
-        return Int64((negative ? -total : total).rounded())
+        // Go durations are int64 nanoseconds: about 292 years at most.
+        return Int64(exactly: (negative ? -total : total).rounded())
     }
 
     /// Go's `time.Duration.String()`: `1m30s`, `500ms`, `1h0m0s`, `0s`.
@@ -99,20 +104,23 @@ enum ValueConversions {
         }
     }
 
-    /// A number written as YAML number or string.
+    /// A finite number written as YAML number or string. `1e400` and `.inf` are not, so they keep
+    /// their text for the error message.
     static func double(_ node: YAMLNode) -> Double? {
+        let value: Double?
         switch node.resolved {
-        case .integer(let value): return Double(value)
-        case .float(let value): return value
-        case .string(let text): return Double(text.trimmingCharacters(in: .whitespaces))
-        default: return nil
+        case .integer(let integer): value = Double(integer)
+        case .float(let float): value = float
+        case .string(let text): value = Double(text.trimmingCharacters(in: .whitespaces))
+        default: value = nil
         }
+        return value?.isFinite == true ? value : nil
     }
 
     static func integer(_ node: YAMLNode) -> Int64? {
         switch node.resolved {
         case .integer(let value): return value
-        case .float(let value): return value == value.rounded() ? Int64(value) : nil
+        case .float(let value): return Int64(exactly: value)
         case .string(let text): return Int64(text.trimmingCharacters(in: .whitespaces))
         default: return nil
         }

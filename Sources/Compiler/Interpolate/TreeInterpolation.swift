@@ -5,9 +5,14 @@
 /// later stages decide where the schema wants a number or a boolean and convert there.
 public struct TreeInterpolation {
     public var template: VariableTemplate
+    /// Told about each variable that was unset and had no default, with the value's position.
+    public var unset: (String, SourceLocation, String) -> Void
 
-    public init(template: VariableTemplate) {
+    public init(
+        template: VariableTemplate, unset: @escaping (String, SourceLocation, String) -> Void = { _, _, _ in }
+    ) {
         self.template = template
+        self.unset = unset
     }
 
     /// Interpolates a whole document; errors point at the scalar with its compose path.
@@ -16,6 +21,8 @@ public struct TreeInterpolation {
         case .scalar(let scalar):
             guard scalar.text.contains("$") else { return node }
             let text: String
+            var template = self.template
+            template.unset = { name in unset(name, node.location, path) }
             do {
                 text = try template.substitute(scalar.text)
             } catch {

@@ -23,7 +23,8 @@ public enum ComposeLoader {
         )
         .normalize(loaded.model, projectName: loaded.name)
         return ComposeProject(
-            name: loaded.name, projectDirectory: loaded.projectDirectory, model: normalized, sourceFiles: sourceFiles)
+            name: loaded.name, projectDirectory: loaded.projectDirectory, model: normalized, sourceFiles: sourceFiles,
+            warnings: loaded.warnings)
     }
 
     /// The compose files in load order, absolute.

@@ -16,6 +16,8 @@ public struct ComposeModel: Sendable {
     /// The variables interpolation used.
     public var environment: [String: String]
     public var model: YAMLNode
+    /// Warnings raised while loading (unset variables).
+    public var warnings: [CompileWarning] = []
 
     /// Default compose file names, in docker compose's order of preference.
     public static let baseNames = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"]
@@ -68,7 +70,7 @@ public struct ComposeModel: Sendable {
         model = ShapeApplier(keepExtensions: true).apply(.project, model) ?? model
         return ComposeModel(
             name: name, projectDirectory: projectDirectory, files: files, filesRead: loader.filesRead,
-            environment: variables, model: model)
+            environment: variables, model: model, warnings: loader.warnings.items)
     }
 
     /// `-f` files, else `COMPOSE_FILE`, else the base file found in `start` or a parent directory

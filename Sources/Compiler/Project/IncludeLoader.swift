@@ -52,7 +52,8 @@ struct IncludeLoader {
                 envFiles, base: parent.environment, requestedAt: entry["env_file"]?.location)
             var loader = ModelLoader(
                 environment: fromFiles.merging(parent.environment) { _, parentValue in parentValue },
-                workingDirectory: projectDirectory, home: parent.home, lenient: parent.lenient, includeChain: chain)
+                workingDirectory: projectDirectory, home: parent.home, lenient: parent.lenient, includeChain: chain,
+                warnings: parent.warnings)
             let imported = try loader.load(paths)
             filesRead += loader.filesRead
             for kind in ["services", "volumes", "networks", "secrets", "configs", "models"] {

@@ -14,6 +14,8 @@ struct ModelLoader {
     var includeChain: [String] = []
     /// Every file read, in order, for the plan's source list.
     var filesRead: [String] = []
+    /// Warnings about variables that were unset and had no default.
+    var warnings = WarningList()
 
     /// Loads and merges `files` in order.
     mutating func load(_ files: [String]) throws -> YAMLNode {
@@ -36,7 +38,17 @@ struct ModelLoader {
             throw CompileError("a compose file must be a mapping, not \(document.kindName)", at: document.location)
         }
         let variables = environment
-        return try TreeInterpolation(template: VariableTemplate(lookup: { variables[$0] })).apply(document)
+        let warnings = self.warnings
+        return try TreeInterpolation(
+            template: VariableTemplate(lookup: { variables[$0] }),
+            unset: { name, location, path in
+                warnings.add(
+                    CompileWarning(
+                        code: "unset-variable",
+                        message: "variable \(name) is not set; it is replaced by an empty string (at \(path))",
+                        at: location))
+            }
+        ).apply(document)
     }
 
     mutating func loadFile(_ file: String, over model: YAMLNode) throws -> YAMLNode {
@@ -72,5 +84,14 @@ extension ModelNormalization {
         var model = model
         model.set("services", services)
         return model
+    }
+}
+
+/// Warnings collected while loading, shared by a loader and the loaders it starts.
+final class WarningList: @unchecked Sendable {
+    private(set) var items: [CompileWarning] = []
+
+    func add(_ warning: CompileWarning) {
+        if !items.contains(warning) { items.append(warning) }
     }
 }
