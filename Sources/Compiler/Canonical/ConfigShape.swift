@@ -34,8 +34,10 @@ indirect enum ConfigShape {
     /// A struct: known fields; `always` means printed even when empty; extension keys (`x-`) are
     /// kept in the model and dropped from the JSON.
     case object([String: ConfigShape], always: Bool)
-    /// `ulimits` entries: a number is `{single: n}`.
+    /// `ulimits` entries: a number stays a number, a mapping has `soft` and `hard`.
     case ulimit
+    /// `extra_hosts`: a list or mapping of host and address, printed as `host=address` items.
+    case hostsList
     /// Anything else, passed through.
     case any
 }
@@ -55,7 +57,7 @@ extension ConfigShape {
             "context": .string, "dockerfile": .string, "dockerfile_inline": .string, "args": .mappingWithEquals,
             "ssh": .any, "labels": .mapping, "cache_from": .stringList, "cache_to": .stringList,
             "no_cache": .bool(keepFalse: false), "additional_contexts": .mapping, "network": .string,
-            "pull": .bool(keepFalse: false), "target": .string, "shm_size": .bytes, "extra_hosts": .any,
+            "pull": .bool(keepFalse: false), "target": .string, "shm_size": .bytes, "extra_hosts": .hostsList,
             "isolation": .string, "privileged": .bool(keepFalse: false), "secrets": .list(fileReference),
             "tags": .stringList, "ulimits": .map(.ulimit), "platforms": .stringList, "provenance": .string,
             "sbom": .string, "entitlements": .stringList,
@@ -99,7 +101,7 @@ extension ConfigShape {
             "domainname": .string, "entrypoint": .command, "provider": .any, "environment": .mappingWithEquals,
             "env_file": .list(
                 .object(["path": .string, "required": .bool(keepFalse: true), "format": .string], always: true)),
-            "expose": .stringList, "external_links": .stringList, "extra_hosts": .any, "group_add": .stringList,
+            "expose": .stringList, "external_links": .stringList, "extra_hosts": .hostsList, "group_add": .stringList,
             "gpus": .list(.any), "hostname": .string,
             "healthcheck": .object(
                 [

@@ -123,10 +123,27 @@ struct ShapeApplier {
             if kept.isEmpty && !always { return nil }
             result.content = .mapping(kept)
             return result
-        case .ulimit:
-            if let value = ValueConversions.integer(node) {
-                return .mapping([("single", .integer(value, at: location))], at: location)
+        case .hostsList:
+            var hosts: [YAMLNode] = []
+            if let pairs = node.mapping {
+                for pair in pairs {
+                    for address in pair.value.sequence ?? [pair.value] {
+                        hosts.append(.string("\(pair.key)=\(address.scalar?.text ?? "")", at: address.location))
+                    }
+                }
+            } else {
+                for item in node.sequence ?? [node] {
+                    guard let text = item.scalar?.text else { continue }
+                    var entry = text
+                    if !text.contains("="), let colon = text.firstIndex(of: ":") {
+                        entry = text[..<colon] + "=" + text[text.index(after: colon)...]
+                    }
+                    hosts.append(.string(entry, at: item.location))
+                }
             }
+            return hosts.isEmpty ? nil : .sequence(hosts, at: location)
+        case .ulimit:
+            if let value = ValueConversions.integer(node) { return .integer(value, at: location) }
             return apply(
                 .object(["soft": .integer(keepZero: false), "hard": .integer(keepZero: false)], always: true), node)
         }
