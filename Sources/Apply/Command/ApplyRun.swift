@@ -70,8 +70,10 @@ public enum ApplyRun {
                 invocation.options.destroy
                 ? try Destroyer.destroy(plan: plan, client: client, options: invocation.options, reporter: reporter)
                 : try Applier.apply(plan: plan, client: client, options: invocation.options, reporter: reporter)
+            reporter.finish(writeRequests: client.writeRequests.count)
             return ApplyResult(status: .success, summary: summary, writeRequests: client.writeRequests, message: nil)
         } catch {
+            reporter.finish(writeRequests: client.writeRequests.count)
             return ApplyResult(
                 status: status(for: error), summary: reporter.summary, writeRequests: client.writeRequests,
                 message: "\(error)")

@@ -38,7 +38,6 @@ public enum Applier {
             try converger.converge(name, existing: snapshot.instances[name])
         }
         guard failures.isEmpty else {
-            reporter.finish()
             throw InstanceFailures(failures: failures.mapValues { "\($0)" })
         }
         for name in plan.instances.keys.sorted() where context.index.usesForeignTokens(name) {
@@ -49,7 +48,6 @@ public enum Applier {
         if snapshot.project != nil || !options.dryRun {
             try SharedResources.removeStaleNetworks(context)
         }
-        reporter.finish()
         return reporter.summary
     }
 

@@ -43,7 +43,6 @@ public enum Destroyer {
                 reporter.record(.deleted, "project \(context.project)", seconds: seconds)
             }
         }
-        reporter.finish()
         return reporter.summary
     }
 

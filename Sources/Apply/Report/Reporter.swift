@@ -101,14 +101,15 @@ public final class Reporter: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Removes the progress line and prints the summary.
-    public func finish() {
+    /// Removes the progress line and prints the summary with the number of write requests sent.
+    public func finish(writeRequests: Int) {
         lock.lock()
         if isTerminal && progressLine != nil { write("\r\u{1B}[K") }
         progressLine = nil
         let totals = self.totals
         lock.unlock()
-        emit((dryRun ? "dry run, nothing changed: " : "summary: ") + totals.description)
+        let writes = "\(writeRequests) write request\(writeRequests == 1 ? "" : "s")"
+        emit((dryRun ? "dry run, nothing changed: " : "summary: ") + totals.description + " (\(writes))")
     }
 
     private func emit(_ line: String) {

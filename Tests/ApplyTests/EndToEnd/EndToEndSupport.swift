@@ -1,0 +1,142 @@
+import Apply
+import Foundation
+import Plan
+import XCTest
+
+/// Collects the lines a `Reporter` writes.
+final class LineCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var text = ""
+
+    func append(_ chunk: String) {
+        lock.lock()
+        text += chunk
+        lock.unlock()
+    }
+
+    var lines: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return text.split(separator: "\n").map(String.init)
+    }
+}
+
+/// Helpers shared by the end-to-end tests: unique names, running apply in-process against the
+/// private incusd, the `incus` command line, and cleanup.
+class EndToEndTestCase: XCTestCase {
+    var environment: [String: String] = [:]
+    var socket = ""
+    /// Unique per test: `e2e-xxxxxx`.
+    var project = ""
+    /// Unique bridge name (at most 15 characters).
+    var network = ""
+    /// A free /24 for the test's bridge: `10.187.N.1/24`.
+    var subnet = ""
+    /// The bridge's own address, a host address NAT proxies can listen on.
+    var bridgeAddress = ""
+    private var plansToDestroy: [Plan] = []
+
+    override func setUpWithError() throws {
+        continueAfterFailure = false
+        do {
+            environment = try IncusTestEnvironment.environment()
+            socket = try IncusTestEnvironment.socket()
+        } catch {
+            XCTFail("the private incusd cannot start: \(error)")
+            throw error
+        }
+        let suffix = String(UUID().uuidString.lowercased().filter(\.isLetter).prefix(6))
+        project = "e2e-" + suffix
+        network = "e2e" + suffix + "n"
+        let client = IncusClient(transport: CurlTransport(endpoint: .unixSocket(path: socket)))
+        let used = Set(
+            try client.networks().values.compactMap { network -> Int? in
+                let parts = (network.config["ipv4.address"] ?? "").split(separator: ".")
+                return parts.count == 4 && parts[0] == "10" && parts[1] == "187" ? Int(parts[2]) : nil
+            })
+        let octet = (100...250).filter { !used.contains($0) }.randomElement() ?? 99
+        bridgeAddress = "10.187.\(octet).1"
+        subnet = bridgeAddress + "/24"
+    }
+
+    override func tearDown() {
+        for plan in plansToDestroy.reversed() {
+            var options = ApplyOptions()
+            options.destroy = true
+            options.destroyVolumes = true
+            _ = run(plan, options: options)
+        }
+        super.tearDown()
+    }
+
+    /// The standard plan of this test's project (see `PlanFixtures.web`), destroyed after the test.
+    func webPlan(replicas: Int = 1, basePort: Int) -> Plan {
+        let plan = PlanFixtures.web(
+            project: project, network: network, subnet: subnet, replicas: replicas, basePort: basePort)
+        plansToDestroy.append(plan)
+        return plan
+    }
+
+    /// Registers a plan for destruction after the test.
+    func destroyAfterwards(_ plan: Plan) {
+        plansToDestroy.append(plan)
+    }
+
+    /// Runs apply in-process (the code path of `compose-apply`) and returns its result and lines.
+    @discardableResult
+    func run(_ plan: Plan, options: ApplyOptions = ApplyOptions()) -> (ApplyResult, [String]) {
+        let path = NSTemporaryDirectory() + "\(project)-\(UUID().uuidString).json"
+        do {
+            try JanssonCoding.encode(plan.jsonValue).write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            XCTFail("cannot write the plan: \(error)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return run(planFile: path, options: options)
+    }
+
+    func run(planFile: String, options: ApplyOptions = ApplyOptions()) -> (ApplyResult, [String]) {
+        var options = options
+        options.environment = environment
+        let lines = LineCollector()
+        let reporter = Reporter(dryRun: options.dryRun, isTerminal: false, write: { lines.append($0) })
+        let result = ApplyRun.execute(
+            ApplyInvocation(planPath: planFile, socket: socket, options: options), reporter: reporter)
+        return (result, lines.lines)
+    }
+
+    /// Applies and requires success.
+    @discardableResult
+    func applySucceeds(
+        _ plan: Plan, options: ApplyOptions = ApplyOptions(), file: StaticString = #filePath, line: UInt = #line
+    ) -> (ApplyResult, [String]) {
+        let started = Date()
+        let (result, lines) = run(plan, options: options)
+        let seconds = Date().timeIntervalSince(started)
+        print(String(format: "[e2e] apply took %.2f s, %d write requests", seconds, result.writeRequests.count))
+        XCTAssertEqual(
+            result.status, .success, "\(result.message ?? "")\n" + lines.joined(separator: "\n"), file: file, line: line
+        )
+        return (result, lines)
+    }
+
+    /// Runs the incus command line against the private server.
+    @discardableResult
+    func incus(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) -> String {
+        let output = Shell.run("/usr/bin/incus", arguments, environment: environment)
+        XCTAssertEqual(
+            output.status, 0, "incus \(arguments.joined(separator: " ")): \(output.stderr)", file: file, line: line)
+        return output.stdout
+    }
+
+    /// The names in a REST listing (`/1.0/instances/web-1?project=x` → `web-1`).
+    func names(_ path: String) throws -> [String] {
+        let urls = try query(path).arrayValue?.compactMap(\.stringValue) ?? []
+        return urls.map { ($0.components(separatedBy: "?").first ?? $0).components(separatedBy: "/").last ?? "" }
+    }
+
+    /// `incus query` of a REST path, decoded.
+    func query(_ path: String) throws -> JSONValue {
+        try JanssonCoding.decode(incus(["query", path]))
+    }
+}
