@@ -237,4 +237,14 @@ final class SpecProjectTests: XCTestCase {
                 "\(error)".hasSuffix(".env:2:1: error: variable name 'NOT VALID' cannot contain a space"), "\(error)")
         }
     }
+
+    func testDependencyCycleIsAnError() throws {
+        XCTAssertThrowsError(
+            try SpecFixture.load([
+                "compose.yaml": "services:\n  a: {image: x, depends_on: [b]}\n  b: {image: x, links: [a]}\n"
+            ])
+        ) { error in
+            XCTAssertTrue("\(error)".contains("error: dependency cycle: a → b → a"), "\(error)")
+        }
+    }
 }

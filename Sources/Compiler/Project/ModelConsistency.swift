@@ -1,9 +1,36 @@
 /// The cross-reference checks docker compose runs on a loaded project: every active service has
 /// an image or a build (or, for Incus, an `x-incus.image`), `network_mode` and `networks` are not both set, and every network,
 /// volume, secret, config and service a service names is defined (a dependency on a service left
-/// out by profiles is allowed only with `required: false`).
+/// out by profiles is allowed only with `required: false`), and `depends_on` (with the
+/// dependencies `links` and `network_mode: service:` add) has no cycle.
 enum ModelConsistency {
     static func check(_ model: YAMLNode, allServices: Set<String>) throws {
+        try checkReferences(model, allServices: allServices)
+        try checkCycles(model)
+    }
+
+    static func checkCycles(_ model: YAMLNode) throws {
+        let services = model["services"]?.mapping ?? []
+        var state: [String: Bool] = [:]  // false: on the current path, true: done
+        func visit(_ name: String, _ path: [String]) throws {
+            if state[name] == true { return }
+            guard let service = services.first(where: { $0.key == name })?.value else { return }
+            state[name] = false
+            for dependency in service["depends_on"]?.mapping ?? [] {
+                if state[dependency.key] == false {
+                    let cycle = (path + [name, dependency.key]).drop { $0 != dependency.key }
+                    throw CompileError(
+                        "dependency cycle: \(cycle.joined(separator: " → "))", at: dependency.keyLocation,
+                        path: "services.\(name).depends_on")
+                }
+                try visit(dependency.key, path + [name])
+            }
+            state[name] = true
+        }
+        for pair in services { try visit(pair.key, []) }
+    }
+
+    static func checkReferences(_ model: YAMLNode, allServices: Set<String>) throws {
         let services = model["services"]?.mapping ?? []
         let active = Set(services.map(\.key))
         func defined(_ kind: String) -> Set<String> { Set(model[kind]?.mapping?.map(\.key) ?? []) }
