@@ -1,0 +1,142 @@
+import Apply
+import Foundation
+import Plan
+import XCTest
+
+/// `compose-compile` then apply: a compose file with a NAT-published service, a userspace-published
+/// one, a named volume and a scaled service, mapped to the test image with `x-incus.image`.
+final class CompiledProjectEndToEndTests: EndToEndTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        directory = NSTemporaryDirectory() + project
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        super.tearDown()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// `compose-compile`, built next to this test bundle by `swift test`.
+    private func compilerPath() throws -> String {
+        let candidates = [
+            Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
+            Bundle(for: Self.self).bundleURL.deletingLastPathComponent(),
+        ].map { $0.appendingPathComponent("compose-compile").path }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw EnvironmentError(message: "compose-compile not found next to the tests (looked at \(candidates))")
+        }
+        return found
+    }
+
+    private func compose(workers: Int, userPort: Int, natPort: Int) -> String {
+        """
+        name: \(project)
+        services:
+          web:
+            image: nginx
+            ports: ["\(bridgeAddress):\(natPort):80"]
+            volumes: [data:/data]
+            x-incus:
+              image: local:compose-test
+              nat-proxy: true
+          api:
+            image: busybox
+            depends_on: [web]
+            ports: ["127.0.0.1:\(userPort):80"]
+            x-incus:
+              image: local:compose-test
+          workers:
+            image: busybox
+            deploy:
+              replicas: \(workers)
+            x-incus:
+              image: local:compose-test
+        volumes:
+          data: {}
+        networks:
+          default:
+            x-incus:
+              ipv4.address: \(subnet)
+              ipv4.nat: "false"
+        """
+    }
+
+    /// Writes compose.yaml, compiles it and returns the plan file path.
+    private func compile(_ text: String) throws -> String {
+        try text.write(toFile: directory + "/compose.yaml", atomically: true, encoding: .utf8)
+        let output = Shell.run(
+            try compilerPath(), ["-f", directory + "/compose.yaml"], environment: environment)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let planPath = directory + "/plan.json"
+        try output.stdout.write(toFile: planPath, atomically: true, encoding: .utf8)
+        destroyAfterwards(try ApplyRun.loadPlan(planPath))
+        return planPath
+    }
+
+    func testCompiledProjectConvergesServesAndScalesDown() throws {
+        let userPort = Int.random(in: 20000...24999)
+        let natPort = userPort + 1000
+        let planPath = try compile(compose(workers: 2, userPort: userPort, natPort: natPort))
+
+        let started = Date()
+        let (first, lines) = run(planFile: planPath)
+        print(String(format: "[e2e] compiled project: first apply %.2f s", Date().timeIntervalSince(started)))
+        XCTAssertEqual(first.status, .success, "\(first.message ?? "")\n" + lines.joined(separator: "\n"))
+
+        XCTAssertTrue(
+            Shell.waitForHTTP("http://127.0.0.1:\(userPort)/", containing: "compose-test ok", seconds: 15),
+            "userspace proxy on 127.0.0.1")
+        XCTAssertTrue(
+            Shell.waitForHTTP("http://\(bridgeAddress):\(natPort)/", containing: "compose-test ok", seconds: 15),
+            "NAT proxy on the bridge address")
+        let web = try query("/1.0/instances/web-1?project=\(project)")
+        let pinned = web["devices"]?["eth0"]?["ipv4.address"]?.stringValue ?? "none"
+        let nat = web["devices"]?.objectValue?.values.first { $0["nat"]?.stringValue == "true" }
+        XCTAssertEqual(nat?["connect"]?.stringValue, "tcp:\(pinned):80")
+
+        // Service discovery written by apply: a compile-time name and the replicas' placeholder records.
+        // (busybox nslookup only tries the search domain for bare names, hence the trailing dots; the
+        // test image's static wget cannot resolve names at all.)
+        XCTAssertTrue(waitForLookup("web.", in: "api-1", containing: pinned), "web resolves to web-1 (\(pinned))")
+        for replica in ["workers-1", "workers-2"] {
+            let address = try query("/1.0/instances/\(replica)?project=\(project)")["devices"]?["eth0"]?[
+                "ipv4.address"]?.stringValue
+            XCTAssertNotNil(address, "\(replica) pinned")
+            XCTAssertTrue(waitForLookup("workers.", in: "api-1", containing: address ?? "-"), "workers → \(replica)")
+        }
+
+        let (second, _) = run(planFile: planPath)
+        XCTAssertEqual(second.status, .success)
+        XCTAssertEqual(second.writeRequests, [], "re-applying the compiled plan changes nothing")
+
+        let workerTwo = try query("/1.0/instances/workers-2?project=\(project)")["devices"]?["eth0"]?[
+            "ipv4.address"]?.stringValue
+        let smaller = try compile(compose(workers: 1, userPort: userPort, natPort: natPort))
+        let (scaled, scaledLines) = run(planFile: smaller)
+        XCTAssertEqual(scaled.status, .success, scaled.message ?? "")
+        XCTAssertEqual(scaled.summary?.deleted, 1, scaledLines.joined(separator: "\n"))
+        XCTAssertFalse(try names("/1.0/instances?project=\(project)").contains("workers-2"))
+        let networkName = try ApplyRun.loadPlan(smaller).networks.keys.sorted().first ?? ""
+        let dnsmasq = try query("/1.0/networks/\(networkName)")["config"]?["raw.dnsmasq"]?.stringValue ?? ""
+        XCTAssertFalse(dnsmasq.contains("{{"), dnsmasq)
+        XCTAssertFalse(dnsmasq.contains(workerTwo ?? "-"), "the removed replica's record is gone: \(dnsmasq)")
+        XCTAssertTrue(dnsmasq.contains("workers"), dnsmasq)
+    }
+
+    /// Polls `nslookup NAME` in an instance until the answer contains `expected` (DHCP and the
+    /// container's resolv.conf may lag behind the apply by a moment).
+    private func waitForLookup(_ name: String, in instance: String, containing expected: String) -> Bool {
+        let deadline = Date().addingTimeInterval(20)
+        repeat {
+            let output = Shell.run(
+                "/usr/bin/incus", ["exec", instance, "--project", project, "--", "nslookup", name],
+                environment: environment)
+            if output.status == 0 && output.stdout.contains(expected) { return true }
+            Thread.sleep(forTimeInterval: 0.5)
+        } while Date() < deadline
+        return false
+    }
+}
