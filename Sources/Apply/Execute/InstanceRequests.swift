@@ -27,7 +27,16 @@ struct InstanceRequests {
         try client.changeState(name, project: project, action: "start")
     }
 
-    /// Stops (forcefully, after 30 s) and deletes an instance. Its storage volumes stay.
+    /// Stops cleanly, or forcefully when the instance does not shut down in time.
+    func stop(_ name: String) throws {
+        do {
+            try client.changeState(name, project: project, action: "stop")
+        } catch is IncusError {
+            try client.changeState(name, project: project, action: "stop", force: true)
+        }
+    }
+
+    /// Stops (forcefully) and deletes an instance. Its storage volumes stay.
     func delete(_ server: ServerInstance) throws {
         if server.status != "Stopped" {
             try client.changeState(server.name, project: project, action: "stop", force: true)
@@ -64,7 +73,7 @@ struct InstanceRequests {
         } catch let error as IncusError where server.status == "Running" {
             context.reporter.note(
                 "note: instance \(server.name) cannot take this change live (\(error.message)); restarting it")
-            try client.changeState(server.name, project: project, action: "stop")
+            try stop(server.name)
             try put(server, config: config, devices: devices)
             try start(server.name)
             return true

@@ -85,26 +85,28 @@ enum SharedResources {
             guard let network = context.plan.networks[name], !network.external else { continue }
             let keys = placeholderKeys(of: name, context)
             if keys.isEmpty { continue }
+            let what = "network \(name) placeholder values"
             var resolved: [String: String] = [:]
             for key in keys.sorted() {
                 let pointer = JSONPointer.make(["networks", name, "config", key])
-                guard let value = context.index.resolve(network.config[key] ?? "", at: pointer, values: values) else {
+                resolved[key] = context.index.resolve(network.config[key] ?? "", at: pointer, values: values)
+            }
+            if resolved.count != keys.count {
+                guard context.options.dryRun else {
                     throw ApplyError.unexpectedResponse(
-                        request: "network \(name) config \(key)",
+                        request: "network \(name) config",
                         detail: "a placeholder it uses has no address (its instance was not converged)")
                 }
-                resolved[key] = value
-            }
-            let what = "network \(name) placeholder values"
-            let current = context.options.dryRun ? nil : try context.client.network(name)
-            let serverConfig = current?.config ?? [:]
-            let changed = resolved.keys.filter { resolved[$0] != serverConfig[$0] }.sorted()
-            if changed.isEmpty && current != nil {
-                context.reporter.record(.unchanged, what)
+                context.reporter.record(.updated, what, detail: "once the instances have their addresses")
                 continue
             }
+            let current = try context.client.network(name)
+            let serverConfig = current?.config ?? [:]
+            let changed = resolved.keys.filter { resolved[$0] != serverConfig[$0] }.sorted()
+            // Unchanged values are not reported again: the network itself was counted already.
+            if changed.isEmpty && current != nil { continue }
             if context.options.dryRun {
-                context.reporter.record(.updated, what, detail: "after the instances get their addresses")
+                context.reporter.record(.updated, what, detail: changed.joined(separator: ", "))
                 continue
             }
             let config = serverConfig.merging(resolved) { _, new in new }
