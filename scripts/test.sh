@@ -41,4 +41,4 @@ echo "== lint"
 swift format lint -r Sources Tests
 
 echo "== tests"
-swift test --skip-build "$@"
+swift test --skip-build --disable-swift-testing "$@"
