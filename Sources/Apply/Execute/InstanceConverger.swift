@@ -179,11 +179,19 @@ struct InstanceConverger {
         do {
             try requests.put(server, config: server.config, devices: devices)
         } catch let error as IncusError where ProxyFallback.isNATProxy(planned) {
+            devices[device] = ProxyFallback.userspace(planned)
+            do {
+                try requests.put(server, config: server.config, devices: devices)
+            } catch let fallbackError as IncusError {
+                // Not a NAT limitation: the device cannot work in either mode (a plan error).
+                throw IncusError(
+                    action: fallbackError.action, resource: fallbackError.resource + " device \(device)",
+                    message: "the NAT proxy was refused (\(error.message)) and so was its userspace fallback ("
+                        + fallbackError.message + ")", statusCode: fallbackError.statusCode)
+            }
             context.reporter.fallback(
                 "proxy \(device) of \(context.describeInstance(server.name))",
                 reason: "Incus refused the NAT proxy (\(error.message)); using a userspace proxy")
-            devices[device] = ProxyFallback.userspace(planned)
-            try requests.put(server, config: server.config, devices: devices)
         }
         return try requests.fetch(server.name)
     }

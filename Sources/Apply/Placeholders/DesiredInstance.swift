@@ -47,14 +47,15 @@ public struct DesiredInstance: Equatable, Sendable {
                 result.pendingDevices.insert(deviceName)
                 continue
             }
-            if ProxyFallback.isNATProxy(resolvedDevice) && !natWildcardSupported
+            let isNAT = ProxyFallback.isNATProxy(resolvedDevice)
+            if isNAT && !natWildcardSupported
                 && ProxyFallback.listensOnWildcard(resolvedDevice)
             {
                 resolvedDevice = ProxyFallback.userspace(resolvedDevice)
                 result.fallbacks[deviceName] =
                     "NAT proxies cannot listen on a wildcard address before Incus 7.2; using a userspace proxy"
             }
-            if usesPlaceholder || ProxyFallback.isNATProxy(resolvedDevice) { result.lateDevices.insert(deviceName) }
+            if usesPlaceholder || isNAT { result.lateDevices.insert(deviceName) }
             result.devices[deviceName] = resolvedDevice
         }
         for token in index.ownTokens(of: name) {
