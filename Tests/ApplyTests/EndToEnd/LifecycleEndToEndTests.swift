@@ -57,6 +57,33 @@ final class LifecycleEndToEndTests: EndToEndTestCase {
         XCTAssertFalse(try names("/1.0/networks").contains(network), "network removed", file: file, line: line)
     }
 
+    func testExternalNetworkIsUsedButNeverChangedOrDeleted() throws {
+        let bridge = environment["INCUS_TEST_BRIDGE"] ?? "incustest0"
+        let before = try query("/1.0/networks/\(bridge)")["config"]
+        var plan = webPlan(basePort: Int.random(in: 20000...29999))
+        plan.networks = [
+            bridge: PlanNetwork(
+                composeName: "lan", external: true, type: "bridge", description: "external", config: [:])
+        ]
+        plan.instances["web-1"]?.devices["eth0"]?["network"] = bridge
+        applySucceeds(plan)
+        XCTAssertEqual(try names("/1.0/instances?project=\(project)"), ["web-1"])
+        var destroy = ApplyOptions()
+        destroy.destroy = true
+        destroy.destroyVolumes = true
+        applySucceeds(plan, options: destroy)
+        XCTAssertEqual(try query("/1.0/networks/\(bridge)")["config"], before, "the external bridge is untouched")
+        XCTAssertFalse(try names("/1.0/projects").contains(project))
+
+        plan.networks = [
+            "e2e-missing": PlanNetwork(
+                composeName: "lan", external: true, type: "bridge", description: "external", config: [:])
+        ]
+        let (missing, _) = run(plan)
+        XCTAssertEqual(missing.status, .refused)
+        XCTAssertEqual(missing.writeRequests, [])
+    }
+
     func testOCIImageIsRefusedBeforeAnythingIsCreated() throws {
         let server = try query("/1.0")
         let extensions = server["api_extensions"]?.arrayValue?.compactMap(\.stringValue) ?? []
