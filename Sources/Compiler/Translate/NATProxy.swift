@@ -24,6 +24,9 @@ enum NATProxy {
         guard port.protocolName == "tcp" || port.protocolName == "udp" else {
             return fallback("NAT mode supports tcp and udp only")
         }
+        if let hostIP = port.hostIP, isLoopback(hostIP) {
+            return fallback("NAT rules do not see connections to the host's loopback address \(hostIP)")
+        }
         guard let nic = nics.first else {
             return fallback("the service has no NIC on a bridge network (network_mode)")
         }
@@ -43,5 +46,11 @@ enum NATProxy {
         let address = family == "ipv6" ? "[{{\(token.name)}}]" : "{{\(token.name)}}"
         device["connect"] = "\(port.protocolName):\(address):\(port.target)"
         return (device, token)
+    }
+
+    /// 127.0.0.0/8 and ::1: DNAT in the host's prerouting and output chains never applies to them.
+    static func isLoopback(_ address: String) -> Bool {
+        if let value = IPAddress.parseIPv4(address) { return value >> 24 == 127 }
+        return address == "::1" || address == "0:0:0:0:0:0:0:1"
     }
 }

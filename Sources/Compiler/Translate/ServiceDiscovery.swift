@@ -5,7 +5,8 @@ import Plan
 /// Incus's bridge DNS (dnsmasq) knows instance names only (`db-1.incus`). This adds, to each managed
 /// network's `raw.dnsmasq`, a record for every service on that network and every alias it has there:
 /// a `cname` to the instance for a single-instance service (known at compile time), or one
-/// `host-record` per replica for a scaled service, whose addresses are placeholders that apply fills
+/// `host-record` per replica for a scaled service (each record also names `<name>.<domain>`, since
+/// resolvers that try the search domain first, such as busybox's, ask for that), whose addresses are placeholders that apply fills
 /// in once the replicas have their leases (dnsmasq then answers with every address, in turn).
 enum ServiceDiscovery {
     static func addRecords(
@@ -58,12 +59,12 @@ enum ServiceDiscovery {
                         continue
                     }
                     if replicas.count == 1, let only = replicas.first {
-                        lines.append("cname=\(name),\(only.instance).\(domain)")
+                        lines.append("cname=\(name),\(name).\(domain),\(only.instance).\(domain)")
                         continue
                     }
                     for replica in replicas {
                         let token = "\(replica.instance).\(replica.nic).ipv4"
-                        lines.append("host-record=\(name),{{\(token)}}")
+                        lines.append("host-record=\(name),\(name).\(domain),{{\(token)}}")
                         var entry =
                             plan.placeholders[token]
                             ?? PlanPlaceholder(
