@@ -19,18 +19,6 @@ final class CompiledProjectEndToEndTests: EndToEndTestCase {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// `compose-compile`, built next to this test bundle by `swift test`.
-    private func compilerPath() throws -> String {
-        let candidates = [
-            Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
-            Bundle(for: Self.self).bundleURL.deletingLastPathComponent(),
-        ].map { $0.appendingPathComponent("compose-compile").path }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw EnvironmentError(message: "compose-compile not found next to the tests (looked at \(candidates))")
-        }
-        return found
-    }
-
     private func compose(workers: Int, userPort: Int, natPort: Int) -> String {
         """
         name: \(project)
@@ -68,7 +56,7 @@ final class CompiledProjectEndToEndTests: EndToEndTestCase {
     private func compile(_ text: String) throws -> String {
         try text.write(toFile: directory + "/compose.yaml", atomically: true, encoding: .utf8)
         let output = Shell.run(
-            try compilerPath(), ["-f", directory + "/compose.yaml"], environment: environment)
+            try CompilerBinary.path(), ["-f", directory + "/compose.yaml"], environment: environment)
         XCTAssertEqual(output.status, 0, output.stderr)
         let planPath = directory + "/plan.json"
         try output.stdout.write(toFile: planPath, atomically: true, encoding: .utf8)
