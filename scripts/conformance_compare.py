@@ -110,6 +110,10 @@ def main():
     total = len(projects)
     rate = 100.0 * matched / total if total else 0.0
     print(f"\n{matched}/{total} projects identical ({rate:.1f}%)")
+    minimum = float(os.environ.get("CONFORMANCE_MIN_RATE", "0"))
+    if rate < minimum:
+        print(f"conformance below the required {minimum:.1f}%")
+        return 1
     return 0
 
 

@@ -40,5 +40,9 @@ swift build --build-tests >/dev/null
 echo "== lint"
 swift format lint -r Sources Tests
 
+echo "== conformance with docker compose config (at least 95% of projects identical)"
+COMPOSE_COMPILE="$(swift build --show-bin-path)/compose-compile" CONFORMANCE_MIN_RATE=95 \
+  scripts/conformance.sh | tail -n 3
+
 echo "== tests"
 swift test --skip-build --disable-swift-testing "$@"
