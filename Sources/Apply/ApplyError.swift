@@ -20,6 +20,12 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
     case dependencyFailed(instance: String, dependency: String)
     /// A response Incus sent could not be understood.
     case unexpectedResponse(request: String, detail: String)
+    /// A secret or config file of an instance cannot be read (missing host file, unset variable).
+    case fileSource(instance: String, target: String, source: String, reason: String)
+    /// `--check-source`: compose inputs changed (or disappeared) since the plan was compiled.
+    case sourceChanged(files: [String])
+    /// Another apply holds the project's lock and did not release it within `--lock-timeout`.
+    case locked(project: String, holder: String, waited: Int)
 
     public var description: String {
         switch self {
@@ -54,6 +60,16 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
             return "instance \(instance) was not converged because \(dependency), which it depends on, failed"
         case .unexpectedResponse(let request, let detail):
             return "unexpected answer from Incus to \(request): \(detail)"
+        case .fileSource(let instance, let target, let source, let reason):
+            return "instance \(instance) file \(target): cannot read its source, \(source): \(reason). "
+                + "Nothing was changed."
+        case .sourceChanged(let files):
+            return "the plan is out of date (--check-source): "
+                + files.joined(separator: "; ")
+                + ". Compile it again (compose-compile) and review the new plan. No request was sent."
+        case .locked(let project, let holder, let waited):
+            return "project \(project) is being applied by \(holder); waited \(waited) s (--lock-timeout). "
+                + "If that apply is gone, remove the lock with `incus project unset \(project) user.compose.lock`."
         }
     }
 }

@@ -25,6 +25,12 @@ struct ComposeApply: ParsableCommand {
     @Option(help: "Seconds to wait for a container's DHCP address.")
     var addressTimeout = 60
 
+    @Option(help: "Seconds to wait while another apply of the same project holds its lock (0: do not wait).")
+    var lockTimeout = 60
+
+    @Flag(help: "Refuse the plan when a compose file it was compiled from changed or is missing.")
+    var checkSource = false
+
     @Flag(help: "Print what would change; send no write request.")
     var dryRun = false
 
@@ -40,6 +46,7 @@ struct ComposeApply: ParsableCommand {
     func validate() throws {
         guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1") }
         guard addressTimeout >= 1 else { throw ValidationError("--address-timeout must be at least 1") }
+        guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout must be 0 or more") }
         guard !(socket != nil && remote != nil) else { throw ValidationError("use --socket or --remote, not both") }
         guard !(destroy && recreate) else { throw ValidationError("--destroy and --recreate exclude each other") }
         guard !volumes || destroy else { throw ValidationError("--volumes only goes with --destroy") }
@@ -50,6 +57,8 @@ struct ComposeApply: ParsableCommand {
         options.parallel = parallel
         options.addressTimeout = addressTimeout
         options.dryRun = dryRun
+        options.lockTimeout = lockTimeout
+        options.checkSource = checkSource
         options.recreate = recreate
         options.destroy = destroy
         options.destroyVolumes = volumes

@@ -7,10 +7,13 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     /// The raw response body.
     public var body: Data
+    /// Response headers, names lowercased (`etag`, `x-incus-mode`, …).
+    public var headers: [String: String]
 
-    public init(status: Int, body: Data) {
+    public init(status: Int, body: Data, headers: [String: String] = [:]) {
         self.status = status
         self.body = body
+        self.headers = headers
     }
 }
 
@@ -18,8 +21,20 @@ public struct HTTPResponse: Sendable {
 public protocol HTTPTransport: Sendable {
     /// Sends `method path` (path includes the query string) with an optional JSON body.
     func perform(method: String, path: String, body: Data?, timeoutSeconds: Int) throws -> HTTPResponse
+    /// The same with extra request headers (`If-Match`, `X-Incus-uid`, a `Content-Type` other than JSON).
+    func perform(method: String, path: String, body: Data?, headers: [String: String], timeoutSeconds: Int) throws
+        -> HTTPResponse
     /// A human-readable name of the server endpoint, for error messages.
     var endpointDescription: String { get }
+}
+
+extension HTTPTransport {
+    /// Transports that know no headers (test doubles) ignore them.
+    public func perform(method: String, path: String, body: Data?, headers: [String: String], timeoutSeconds: Int)
+        throws -> HTTPResponse
+    {
+        try perform(method: method, path: path, body: body, timeoutSeconds: timeoutSeconds)
+    }
 }
 
 /// A request that never reached the server (connection refused, TLS failure, timeout).
@@ -54,6 +69,12 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     public var endpointDescription: String { endpoint.description }
 
     public func perform(method: String, path: String, body: Data?, timeoutSeconds: Int) throws -> HTTPResponse {
+        try perform(method: method, path: path, body: body, headers: [:], timeoutSeconds: timeoutSeconds)
+    }
+
+    public func perform(method: String, path: String, body: Data?, headers extra: [String: String], timeoutSeconds: Int)
+        throws -> HTTPResponse
+    {
         guard let handle = curl_easy_init() else {
             throw TransportError(
                 request: "\(method) \(path)", endpoint: endpointDescription, reason: "curl_easy_init failed")
@@ -62,7 +83,11 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         let sink = ResponseSink()
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
         var headers: UnsafeMutablePointer<curl_slist>? = nil
-        headers = curl_slist_append(headers, "Content-Type: application/json")
+        var requestHeaders = ["Content-Type": "application/json"]
+        requestHeaders.merge(extra) { _, given in given }
+        for (name, value) in requestHeaders.sorted(by: { $0.key < $1.key }) {
+            headers = curl_slist_append(headers, "\(name): \(value)")
+        }
         defer { curl_slist_free_all(headers) }
 
         switch endpoint {
@@ -91,11 +116,25 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             sink.data.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
             return size * count
         }
+        _ = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer)
+        _ = ccurl_setopt_header_function(handle) { data, size, count, context in
+            guard let data, let context else { return 0 }
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+            let line = String(
+                decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
+            if let colon = line.firstIndex(of: ":") {
+                let name = line[..<colon].lowercased()
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+                sink.headers[name] = value
+            }
+            return size * count
+        }
 
-        let payload = body ?? Data()
+        // An empty body still needs a valid pointer, or libcurl would read the body from stdin.
+        let payload = (body?.isEmpty ?? true) ? Data([0]) : body ?? Data()
         let code: CURLcode = payload.withUnsafeBytes { bytes in
-            if body != nil {
-                _ = ccurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, bytes.count)
+            if let body {
+                _ = ccurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
                 _ = ccurl_setopt_pointer(
                     handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
             }
@@ -107,11 +146,12 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         }
         var status = 0
         _ = ccurl_getinfo_response_code(handle, &status)
-        return HTTPResponse(status: status, body: sink.data)
+        return HTTPResponse(status: status, body: sink.data, headers: sink.headers)
     }
 }
 
 /// Collects the response body written by libcurl's callback.
 private final class ResponseSink {
     var data = Data()
+    var headers: [String: String] = [:]
 }

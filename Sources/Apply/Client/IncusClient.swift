@@ -14,6 +14,7 @@ public final class IncusClient: @unchecked Sendable {
     public var operationTimeout = 600
     private let lock = NSLock()
     private var writes: [String] = []
+    private var lockWrites: [String] = []
 
     /// A client sending every request through `transport`.
     public init(transport: HTTPTransport) {
@@ -28,6 +29,13 @@ public final class IncusClient: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return writes
+    }
+
+    /// Writes that only took or released the apply lock (`user.compose.lock`); not in `writeRequests`.
+    public var lockWriteRequests: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return lockWrites
     }
 
     /// The `metadata` of a GET; throws `IncusError` (404 included) on failure.
@@ -58,15 +66,62 @@ public final class IncusClient: @unchecked Sendable {
         _ method: String, _ path: String, project: String?, body: JSONValue?, action: String, resource: String,
         timeout: Int? = nil
     ) throws -> JSONValue {
+        try exchange(method, path, project: project, body: body, action: action, resource: resource, timeout: timeout)
+            .metadata
+    }
+
+    /// Any JSON request, with extra headers; returns the metadata and the response headers. `lockWrite`
+    /// counts the write among the lock's writes instead of `writeRequests`.
+    func exchange(
+        _ method: String, _ path: String, project: String?, body: JSONValue?, headers: [String: String] = [:],
+        action: String, resource: String, timeout: Int? = nil, lockWrite: Bool = false
+    ) throws -> (metadata: JSONValue, headers: [String: String]) {
         let fullPath = IncusClient.withProject(path, project: project)
-        if method != "GET" {
-            lock.lock()
-            writes.append("\(method) \(fullPath)")
-            lock.unlock()
-        }
+        recordWrite(method, fullPath, lockWrite: lockWrite)
         let payload = body.map { Data(JanssonCoding.encode($0, compact: true).utf8) }
         let response = try transport.perform(
-            method: method, path: fullPath, body: payload, timeoutSeconds: timeout ?? requestTimeout)
+            method: method, path: fullPath, body: payload, headers: headers, timeoutSeconds: timeout ?? requestTimeout)
+        return (
+            try decode(response, method: method, fullPath: fullPath, action: action, resource: resource),
+            response.headers
+        )
+    }
+
+    private func recordWrite(_ method: String, _ fullPath: String, lockWrite: Bool) {
+        guard method != "GET" else { return }
+        lock.lock()
+        if lockWrite {
+            lockWrites.append("\(method) \(fullPath)")
+        } else {
+            writes.append("\(method) \(fullPath)")
+        }
+        lock.unlock()
+    }
+
+    /// A request whose body is raw bytes (the file API): returns the raw response; an error answer
+    /// (a JSON error document or a status outside 2xx) throws `IncusError`.
+    func rawRequest(
+        _ method: String, _ path: String, project: String?, body: Data?, headers: [String: String], action: String,
+        resource: String
+    ) throws -> HTTPResponse {
+        let fullPath = IncusClient.withProject(path, project: project)
+        recordWrite(method, fullPath, lockWrite: false)
+        let response = try transport.perform(
+            method: method, path: fullPath, body: body, headers: headers, timeoutSeconds: requestTimeout)
+        let isJSON = response.headers["content-type"]?.hasPrefix("application/json") ?? false
+        if isJSON || !(200..<300).contains(response.status) {
+            // Errors, sync answers to writes and directory listings are JSON documents.
+            let metadata = try decode(response, method: method, fullPath: fullPath, action: action, resource: resource)
+            return HTTPResponse(
+                status: response.status, body: Data(JanssonCoding.encode(metadata, compact: true).utf8),
+                headers: response.headers)
+        }
+        return response
+    }
+
+    private func decode(_ response: HTTPResponse, method: String, fullPath: String, action: String, resource: String)
+        throws -> JSONValue
+    {
         let document: JSONValue
         do {
             document = try JanssonCoding.decode(String(decoding: response.body, as: UTF8.self))

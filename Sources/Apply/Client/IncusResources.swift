@@ -148,3 +148,64 @@ extension IncusClient {
             description: value["description"]?.stringValue ?? "", raw: value)
     }
 }
+
+/// A file or directory inside an instance, as the file API describes it.
+public struct InstanceFileState: Sendable, Equatable {
+    /// `file`, `directory` or `symlink`.
+    public var type: String
+    public var uid: String
+    public var gid: String
+    /// Octal, as Incus prints it (`0444`).
+    public var mode: String
+    /// The bytes of a file (empty for a directory).
+    public var content: Data
+}
+
+extension IncusClient {
+    /// A path inside an instance (`GET /1.0/instances/NAME/files?path=…`), or `nil` when it does not exist.
+    public func instanceFile(_ name: String, project: String, path: String) throws -> InstanceFileState? {
+        let resource = "\(path) in instance \(name) (project \(project))"
+        do {
+            let response = try rawRequest(
+                "GET", "/1.0/instances/\(name)/files?path=" + IncusClient.queryEncoded(path), project: project,
+                body: nil, headers: [:], action: "read file", resource: resource)
+            let type = response.headers["x-incus-type"] ?? "file"
+            return InstanceFileState(
+                type: type, uid: response.headers["x-incus-uid"] ?? "", gid: response.headers["x-incus-gid"] ?? "",
+                mode: response.headers["x-incus-mode"] ?? "", content: type == "file" ? response.body : Data())
+        } catch let error as IncusError where error.isNotFound {
+            return nil
+        }
+    }
+
+    /// Writes a file (or creates a directory, `type: "directory"`) inside an instance. Incus keeps the
+    /// owner and mode of a file that exists already; delete it first to change them.
+    public func pushInstanceFile(
+        _ name: String, project: String, path: String, type: String = "file", content: Data, uid: String,
+        gid: String, mode: String
+    ) throws {
+        _ = try rawRequest(
+            "POST", "/1.0/instances/\(name)/files?path=" + IncusClient.queryEncoded(path), project: project,
+            body: content,
+            headers: [
+                "Content-Type": "application/octet-stream", "X-Incus-type": type, "X-Incus-uid": uid,
+                "X-Incus-gid": gid, "X-Incus-mode": mode, "X-Incus-write": "overwrite",
+            ], action: type == "directory" ? "create directory" : "write file",
+            resource: "\(path) in instance \(name) (project \(project))")
+    }
+
+    /// Deletes a file inside an instance.
+    public func deleteInstanceFile(_ name: String, project: String, path: String) throws {
+        _ = try rawRequest(
+            "DELETE", "/1.0/instances/\(name)/files?path=" + IncusClient.queryEncoded(path), project: project,
+            body: nil, headers: [:], action: "delete file", resource: "\(path) in instance \(name) (project \(project))"
+        )
+    }
+
+    /// Percent-encodes a query value (a file path keeps its slashes).
+    static func queryEncoded(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "/-._~")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+}

@@ -39,8 +39,10 @@ public struct ApplyResult: Sendable {
     public var status: ApplyExitStatus
     /// The totals, when the run got that far.
     public var summary: Summary?
-    /// Every write request sent (`METHOD path`).
+    /// Every write request sent to a resource (`METHOD path`); the lock's own writes are not included.
     public var writeRequests: [String]
+    /// The writes that took and released the apply lock (`user.compose.lock`).
+    public var lockWriteRequests: [String] = []
     /// The error message, when the run failed.
     public var message: String?
 }
@@ -57,6 +59,13 @@ public enum ApplyRun {
         } catch {
             return ApplyResult(status: .invalidPlan, summary: nil, writeRequests: [], message: "\(error)")
         }
+        if invocation.options.checkSource {
+            do {
+                try SourceCheck.verify(plan.source)
+            } catch {
+                return ApplyResult(status: .invalidPlan, summary: nil, writeRequests: [], message: "\(error)")
+            }
+        }
         let client: IncusClient
         do {
             let endpoint = try IncusEndpoint.resolve(
@@ -70,13 +79,15 @@ public enum ApplyRun {
                 invocation.options.destroy
                 ? try Destroyer.destroy(plan: plan, client: client, options: invocation.options, reporter: reporter)
                 : try Applier.apply(plan: plan, client: client, options: invocation.options, reporter: reporter)
-            reporter.finish(writeRequests: client.writeRequests.count)
-            return ApplyResult(status: .success, summary: summary, writeRequests: client.writeRequests, message: nil)
+            reporter.finish(writeRequests: client.writeRequests.count, lockWrites: client.lockWriteRequests.count)
+            return ApplyResult(
+                status: .success, summary: summary, writeRequests: client.writeRequests,
+                lockWriteRequests: client.lockWriteRequests, message: nil)
         } catch {
-            reporter.finish(writeRequests: client.writeRequests.count)
+            reporter.finish(writeRequests: client.writeRequests.count, lockWrites: client.lockWriteRequests.count)
             return ApplyResult(
                 status: status(for: error), summary: reporter.summary, writeRequests: client.writeRequests,
-                message: "\(error)")
+                lockWriteRequests: client.lockWriteRequests, message: "\(error)")
         }
     }
 
@@ -110,8 +121,11 @@ public enum ApplyRun {
             return .unreachable
         case let error as ApplyError:
             switch error {
-            case .ociUnsupported, .missingImage, .unknownImageRemote, .notOwned, .missingExternal, .clientConfig:
+            case .ociUnsupported, .missingImage, .unknownImageRemote, .notOwned, .missingExternal, .clientConfig,
+                .fileSource, .locked:
                 return .refused
+            case .sourceChanged:
+                return .invalidPlan
             default:
                 return .failed
             }

@@ -18,16 +18,33 @@ public enum Applier {
     public static func apply(plan: Plan, client: IncusClient, options: ApplyOptions, reporter: Reporter) throws
         -> Summary
     {
-        let context = try makeContext(plan: plan, client: client, options: options, reporter: reporter)
-        let snapshot = try Preflight.run(context)
+        let context = try makeContext(
+            plan: plan, client: client, options: options, reporter: reporter, readFiles: true)
+        // Read-only checks first: a refused plan leaves no trace, not even a lock.
+        let firstLook = try Preflight.run(context)
+        var lock: ProjectLock?
+        if !options.dryRun {
+            lock = try ProjectLock.acquire(context, create: true)
+        } else if let holder = firstLook.project?.config[ProjectLock.key] {
+            reporter.note("note: project \(context.project) is locked by an apply: \(holder)")
+        }
+        // Read again under the lock: what an apply that held it before left behind.
+        let snapshot = options.dryRun ? firstLook : try Preflight.run(context)
+        defer { lock?.release() }
+        context.pause(at: "locked")
         if !options.recreate {
             for (token, value) in AddressDiscovery.pinnedValues(plan: plan, server: snapshot.instances) {
                 context.values.set(token, value)
             }
         }
-        try SharedResources.convergeProject(context, existing: snapshot.project)
+        if lock?.createdProject != true {
+            try SharedResources.convergeProject(context, existing: snapshot.project)
+        }
+        context.pause(at: "after-project")
         try SharedResources.convergeNetworks(context, existing: snapshot.networks)
+        context.pause(at: "after-networks")
         try SharedResources.convergeVolumes(context, existing: snapshot.volumes)
+        context.pause(at: "after-volumes")
 
         let converger = InstanceConverger(context: context)
         let dependencies = plan.instances.mapValues { Set($0.dependsOn) }
@@ -38,11 +55,14 @@ public enum Applier {
             try converger.converge(name, existing: snapshot.instances[name])
         }
         guard failures.isEmpty else {
+            reportNotDone(context, failures: failures)
             throw InstanceFailures(failures: failures.mapValues { "\($0)" })
         }
+        context.pause(at: "instances-done")
         for name in plan.instances.keys.sorted() where context.index.usesForeignTokens(name) {
             try converger.convergeForeignPlaceholders(name)
         }
+        context.pause(at: "before-network-placeholders")
         try SharedResources.convergeNetworkPlaceholders(context)
         try removeStaleInstances(context, snapshot: snapshot)
         if snapshot.project != nil || !options.dryRun {
@@ -51,9 +71,36 @@ public enum Applier {
         return reporter.summary
     }
 
-    static func makeContext(plan: Plan, client: IncusClient, options: ApplyOptions, reporter: Reporter) throws
-        -> ApplyContext
-    {
+    /// Lists what an apply with failed instances did not do: each failed or skipped instance with its
+    /// reason, and the later stages that did not run.
+    private static func reportNotDone(_ context: ApplyContext, failures: [String: Error]) {
+        let reporter = context.reporter
+        let failed = failures.filter { !($0.value is ApplyError) || !isDependencyFailure($0.value) }
+        let skipped = failures.filter { isDependencyFailure($0.value) }
+        let done = context.plan.instances.keys.filter { failures[$0] == nil }.sorted()
+        reporter.note("done: \(done.isEmpty ? "no instance" : "instances " + done.joined(separator: ", ")) converged")
+        for name in failed.keys.sorted() {
+            reporter.note("not done: \(context.describeInstance(name)) failed: \(failures[name].map { "\($0)" } ?? "")")
+        }
+        for name in skipped.keys.sorted() {
+            reporter.note(
+                "not done: \(context.describeInstance(name)) skipped: \(failures[name].map { "\($0)" } ?? "")")
+        }
+        reporter.note(
+            "not done: placeholder values in networks and other instances, removal of instances and networks no "
+                + "longer planned (they run once every instance converged); run apply again after fixing the cause")
+    }
+
+    private static func isDependencyFailure(_ error: Error) -> Bool {
+        if case .dependencyFailed = error as? ApplyError { return true }
+        return false
+    }
+
+    static func makeContext(
+        plan: Plan, client: IncusClient, options: ApplyOptions, reporter: Reporter, readFiles: Bool = false
+    ) throws -> ApplyContext {
+        // Secrets and configs are read before the first request: a missing one changes nothing.
+        let fileContents = readFiles ? try InstanceFiles.resolve(plan, environment: options.environment) : [:]
         let server = try client.serverInfo()
         let needsRemotes = plan.instances.values.contains { $0.image.kind == "incus" && $0.image.remote != "local" }
         let clientConfig =
@@ -62,7 +109,7 @@ public enum Applier {
             : IncusClientConfig(directory: options.environment["INCUS_CONF"] ?? "~/.config/incus", remotes: [:])
         return ApplyContext(
             client: client, plan: plan, options: options, reporter: reporter, server: server,
-            clientConfig: clientConfig)
+            clientConfig: clientConfig, fileContents: fileContents)
     }
 
     /// Instances carrying this project's marker that the plan no longer lists (a lowered replica count).

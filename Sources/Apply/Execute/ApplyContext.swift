@@ -11,11 +11,14 @@ final class ApplyContext: @unchecked Sendable {
     let index: PlaceholderIndex
     let values: PlaceholderValues
     let clientConfig: IncusClientConfig
+    /// The bytes of every instance file (instance → target), read before the first request.
+    let fileContents: [String: [String: Data]]
 
     init(
         client: IncusClient, plan: Plan, options: ApplyOptions, reporter: Reporter, server: ServerInfo,
-        clientConfig: IncusClientConfig
+        clientConfig: IncusClientConfig, fileContents: [String: [String: Data]] = [:]
     ) {
+        self.fileContents = fileContents
         self.client = client
         self.plan = plan
         self.options = options
@@ -37,6 +40,12 @@ final class ApplyContext: @unchecked Sendable {
 
     /// `instance NAME (project P)`, the way action lines name an instance.
     func describeInstance(_ name: String) -> String { "instance \(name) (project \(project))" }
+
+    /// `COMPOSE_APPLY_TEST_PAUSE_AT=STAGE` (tests only): prints a marker and sleeps at `stage`, so that a
+    /// test can kill apply at a known point.
+    func pause(at stage: String, instance: String? = nil) {
+        TestPause.pause(at: stage, instance: instance, environment: options.environment)
+    }
 
     /// Measures `body` in seconds.
     func timed<T>(_ body: () throws -> T) rethrows -> (T, TimeInterval) {

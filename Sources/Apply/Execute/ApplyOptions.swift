@@ -12,6 +12,10 @@ public struct ApplyOptions: Sendable {
     public var destroyVolumes = false
     /// Seconds to wait for a DHCP address before a placeholder fails.
     public var addressTimeout = 60
+    /// Seconds to wait for another apply of the same project to finish (0: do not wait).
+    public var lockTimeout = 60
+    /// Refuse the plan when its compose inputs changed since it was compiled.
+    public var checkSource = false
     /// The incus client environment (`INCUS_CONF`, `HOME`), for image remotes.
     public var environment: [String: String] = [:]
 

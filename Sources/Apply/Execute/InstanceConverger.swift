@@ -6,6 +6,7 @@ import Plan
 struct InstanceConverger {
     let context: ApplyContext
     private var requests: InstanceRequests { InstanceRequests(context: context) }
+    private var files: FileConverger { FileConverger(context: context) }
 
     init(context: ApplyContext) {
         self.context = context
@@ -43,6 +44,8 @@ struct InstanceConverger {
             }
             if current.status != "Running" {
                 if context.options.dryRun { return context.reporter.record(.updated, what, detail: "start") }
+                // A stopped instance (an earlier apply stopped before starting it) gets its files first.
+                if !(try files.converge(name)).isEmpty { details.append("wrote files") }
                 try requests.start(name)
                 outcome = .updated
                 details.append("started")
@@ -50,10 +53,28 @@ struct InstanceConverger {
         } else {
             if context.options.dryRun { return context.reporter.record(.created, what) }
             try requests.create(name, config: desired.config, devices: baseDevices(desired, current: nil))
+            context.pause(at: "instance-created", instance: name)
+            // Files go in before the first start, so the service finds its secrets at boot.
+            _ = try files.converge(name)
             try requests.start(name)
+            context.pause(at: "instance-started", instance: name)
             outcome = .created
         }
-        if context.options.dryRun { return context.reporter.record(.unchanged, what) }
+        if context.options.dryRun {
+            let changed = try files.differences(name)
+            if !changed.isEmpty {
+                return context.reporter.record(
+                    .updated, what, detail: changed.map { "file \($0)" }.joined(separator: ", "))
+            }
+            return context.reporter.record(.unchanged, what)
+        }
+        // Checked again once running (GET only when nothing changed): a file hidden by a mount made at
+        // boot, or changed since, is written now.
+        let rewritten = try files.converge(name)
+        if !rewritten.isEmpty && outcome != .created {
+            if outcome == .unchanged { outcome = .updated }
+            details.append("files " + rewritten.joined(separator: ", "))
+        }
         if try pinAddresses(name) {
             if outcome == .unchanged { outcome = .updated }
             details.append("pinned addresses")

@@ -101,14 +101,16 @@ public final class Reporter: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Removes the progress line and prints the summary with the number of write requests sent.
-    public func finish(writeRequests: Int) {
+    /// Removes the progress line and prints the summary with the number of write requests sent
+    /// (resource writes; the writes that took and released the apply lock are counted apart).
+    public func finish(writeRequests: Int, lockWrites: Int = 0) {
         lock.lock()
         if isTerminal && progressLine != nil { write("\r\u{1B}[K") }
         progressLine = nil
         let totals = self.totals
         lock.unlock()
-        let writes = "\(writeRequests) write request\(writeRequests == 1 ? "" : "s")"
+        var writes = "\(writeRequests) write request\(writeRequests == 1 ? "" : "s")"
+        if lockWrites > 0 { writes += ", \(lockWrites) lock write\(lockWrites == 1 ? "" : "s")" }
         emit((dryRun ? "dry run, nothing changed: " : "summary: ") + totals.description + " (\(writes))")
     }
 

@@ -100,6 +100,37 @@ public enum PlanValidator {
             for (index, dependency) in instance.dependsOn.enumerated() where plan.instances[dependency] == nil {
                 throw PlanError("depends on unknown instance \"\(dependency)\"", at: pointer + "/depends_on/\(index)")
             }
+            try checkFiles(instance.files, at: pointer + "/files")
+        }
+    }
+
+    /// Instance files: absolute normalized targets, a known kind, numeric owner, octal mode.
+    private static func checkFiles(_ files: [String: PlanFile], at pointer: String) throws {
+        for target in files.keys.sorted() {
+            guard let file = files[target] else { continue }
+            let at = pointer + "/" + JSONPointer.escape(target)
+            let parts = target.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+            guard target.hasPrefix("/"), target.count > 1,
+                !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
+            else {
+                throw PlanError("a file target must be an absolute path without empty, . or .. parts", at: at)
+            }
+            guard ["file", "environment", "content"].contains(file.kind) else {
+                throw PlanError("unknown file kind \"\(file.kind)\" (file, environment or content)", at: at + "/kind")
+            }
+            if file.kind == "file" && !file.source.hasPrefix("/") {
+                throw PlanError("the source of a file must be an absolute host path", at: at + "/source")
+            }
+            if file.kind == "environment" && file.source.isEmpty {
+                throw PlanError("empty variable name", at: at + "/source")
+            }
+            for (key, value) in [("uid", file.uid), ("gid", file.gid)]
+            where value.isEmpty || !value.allSatisfy(\.isASCII) || !value.allSatisfy(\.isNumber) || value.count > 10 {
+                throw PlanError("\(key) must be a decimal number", at: at + "/" + key)
+            }
+            guard !file.mode.isEmpty, file.mode.count <= 5, file.mode.allSatisfy({ ("0"..."7").contains($0) }) else {
+                throw PlanError("mode must be octal, like 0444", at: at + "/mode")
+            }
         }
     }
 

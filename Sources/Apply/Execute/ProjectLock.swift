@@ -1,0 +1,213 @@
+import Foundation
+import Plan
+
+/// Who holds an apply lock: `pid=N host=H since=ISO8601 token=T`, the value of `user.compose.lock`.
+struct LockHolder: Equatable {
+    var pid: Int32
+    var host: String
+    var since: Date
+    var token: String
+
+    var value: String {
+        "pid=\(pid) host=\(host) since=\(LockHolder.format(since)) token=\(token)"
+    }
+
+    /// `pid N on HOST since T`, for messages.
+    var description: String { "pid \(pid) on \(host) since \(LockHolder.format(since))" }
+
+    static func parse(_ text: String) -> LockHolder? {
+        var fields: [String: String] = [:]
+        for part in text.split(separator: " ") {
+            guard let equals = part.firstIndex(of: "=") else { continue }
+            fields[String(part[..<equals])] = String(part[part.index(after: equals)...])
+        }
+        guard let pid = fields["pid"].flatMap({ Int32($0) }), let host = fields["host"],
+            let since = fields["since"].flatMap(parseDate), let token = fields["token"]
+        else { return nil }
+        return LockHolder(pid: pid, host: host, since: since, token: token)
+    }
+
+    static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    private static func parseDate(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
+    /// This machine's host name.
+    static var localHost: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
+        return String(cString: buffer)
+    }
+}
+
+/// The apply lock of one compose project: the key `user.compose.lock` on its Incus project, taken and
+/// released with conditional requests (`If-Match` on the project's ETag), so that of two applies that
+/// read the same project only one can write the key. Being on the server, it serializes applies from
+/// any machine (a local file lock would only see applies on this one). A project that does not exist
+/// yet is created with the key already set; a second creator gets "already exists" and waits.
+///
+/// A lock is stale, and taken over with a note, when its holder ran on this host and its pid is gone
+/// (a killed apply), or when it is older than `staleAfter` seconds (an apply on another host that died).
+/// The lock's own writes are counted apart from resource writes (`IncusClient.lockWriteRequests`).
+final class ProjectLock {
+    static let key = "user.compose.lock"
+    /// Locks older than this (seconds) are stale whatever their host.
+    static let staleAfter: TimeInterval = 3600
+
+    let holder: LockHolder
+    /// Whether taking the lock created the project.
+    let createdProject: Bool
+    private let context: ApplyContext
+
+    private init(holder: LockHolder, createdProject: Bool, context: ApplyContext) {
+        self.holder = holder
+        self.createdProject = createdProject
+        self.context = context
+    }
+
+    /// Takes the lock, waiting up to `--lock-timeout` for another holder. Returns `nil` when the project
+    /// does not exist and `create` is false (nothing to lock, as for `--destroy`).
+    static func acquire(_ context: ApplyContext, create: Bool) throws -> ProjectLock? {
+        let name = context.project
+        let me = LockHolder(
+            pid: getpid(), host: LockHolder.localHost, since: Date(), token: UUID().uuidString.lowercased())
+        let started = Date()
+        var announced = false
+        while true {
+            let (project, etag) = try read(context)
+            guard let project else {
+                guard create else { return nil }
+                if try createProject(context, holder: me) {
+                    return ProjectLock(holder: me, createdProject: true, context: context)
+                }
+                continue
+            }
+            guard project.config[PlanValidator.markerKey] == context.marker else {
+                throw ApplyError.notOwned(
+                    kind: "project", name: name, project: context.marker,
+                    owner: project.config[PlanValidator.markerKey])
+            }
+            if let text = project.config[key] {
+                let other = LockHolder.parse(text)
+                if let reason = staleness(other) {
+                    context.reporter.note(
+                        "note: taking over the lock of project \(name) from "
+                            + (other?.description ?? "\"\(text)\"") + ": \(reason)")
+                } else {
+                    let waited = Int(Date().timeIntervalSince(started))
+                    let holder = other?.description ?? text
+                    if Date().timeIntervalSince(started) >= Double(context.options.lockTimeout) {
+                        throw ApplyError.locked(project: name, holder: holder, waited: waited)
+                    }
+                    if !announced {
+                        announced = true
+                        context.reporter.note(
+                            "project \(name) is being applied by \(holder); waiting up to "
+                                + "\(context.options.lockTimeout) s (--lock-timeout)")
+                    }
+                    Thread.sleep(forTimeInterval: 0.5)
+                    continue
+                }
+            }
+            var config = project.config
+            config[key] = me.value
+            if try conditionalPut(context, config: config, description: project.description, etag: etag) {
+                return ProjectLock(holder: me, createdProject: false, context: context)
+            }
+        }
+    }
+
+    /// Releases the lock if it is still ours; never throws (a failure is a warning: the lock then goes
+    /// stale and the next apply takes it over).
+    func release() {
+        for _ in 0..<5 {
+            do {
+                let (project, etag) = try ProjectLock.read(context)
+                guard let project, let text = project.config[ProjectLock.key] else { return }
+                guard LockHolder.parse(text)?.token == holder.token else {
+                    return context.reporter.warning(
+                        "the lock of project \(context.project) was taken over by someone else during this apply")
+                }
+                var config = project.config
+                config[ProjectLock.key] = nil
+                if try ProjectLock.conditionalPut(
+                    context, config: config, description: project.description, etag: etag)
+                {
+                    return
+                }
+            } catch {
+                return context.reporter.warning("could not release the lock of project \(context.project): \(error)")
+            }
+        }
+        context.reporter.warning("could not release the lock of project \(context.project): it kept changing")
+    }
+
+    /// Why a holder's lock is stale, or `nil` when it is live.
+    static func staleness(_ holder: LockHolder?) -> String? {
+        guard let holder else { return "its value cannot be read" }
+        if holder.host == LockHolder.localHost && kill(holder.pid, 0) != 0 && errno == ESRCH {
+            return "that process is not running any more"
+        }
+        if Date().timeIntervalSince(holder.since) > staleAfter {
+            return "it is older than \(Int(staleAfter)) s"
+        }
+        return nil
+    }
+
+    private static func read(_ context: ApplyContext) throws -> (ServerObject?, String?) {
+        do {
+            let (metadata, headers) = try context.client.exchange(
+                "GET", "/1.0/projects/\(context.project)", project: nil, body: nil, action: "read project",
+                resource: context.project)
+            return (IncusClient.decodeObject(metadata), headers["etag"])
+        } catch let error as IncusError where error.isNotFound {
+            return (nil, nil)
+        }
+    }
+
+    /// `PUT` with `If-Match`; `false` when another writer changed the project first (412).
+    private static func conditionalPut(
+        _ context: ApplyContext, config: [String: String], description: String, etag: String?
+    ) throws -> Bool {
+        var headers: [String: String] = [:]
+        if let etag { headers["If-Match"] = etag }
+        do {
+            _ = try context.client.exchange(
+                "PUT", "/1.0/projects/\(context.project)", project: nil,
+                body: .object(["config": .stringMap(config), "description": .string(description)]),
+                headers: headers, action: "update the lock of project", resource: context.project, lockWrite: true)
+            return true
+        } catch let error as IncusError where error.statusCode == 412 {
+            return false
+        }
+    }
+
+    /// Creates the project with the lock set; `false` when another apply created it first.
+    private static func createProject(_ context: ApplyContext, holder: LockHolder) throws -> Bool {
+        var config = context.plan.project.config
+        config[key] = holder.value
+        do {
+            let (_, seconds) = try context.timed {
+                try context.client.send(
+                    "POST", "/1.0/projects",
+                    body: .object([
+                        "name": .string(context.project), "config": .stringMap(config),
+                        "description": .string("compose project \(context.marker)"),
+                    ]), action: "create project", resource: context.project)
+            }
+            context.reporter.record(.created, "project \(context.project)", seconds: seconds)
+            return true
+        } catch let error as IncusError
+            where error.statusCode == 409 || error.message.localizedCaseInsensitiveContains("already exists")
+        {
+            return false
+        }
+    }
+}
