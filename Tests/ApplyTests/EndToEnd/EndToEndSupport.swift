@@ -120,6 +120,37 @@ class EndToEndTestCase: XCTestCase {
         return (result, lines)
     }
 
+    /// Writes `plan` to a temporary file removed after the test; returns its path.
+    func writePlanFile(_ plan: Plan) throws -> String {
+        let path = NSTemporaryDirectory() + "\(project)-\(UUID().uuidString).json"
+        try JanssonCoding.encode(plan.jsonValue).write(toFile: path, atomically: true, encoding: .utf8)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+
+    /// Starts the `compose-apply` executable on a plan file against the private server, with
+    /// `extraEnvironment` (e.g. `COMPOSE_APPLY_TEST_PAUSE_AT`); its stderr goes to a file.
+    func startApply(
+        planFile: String, arguments: [String] = [], extraEnvironment: [String: String] = [:]
+    ) throws -> RunningApply {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try ExecutablePaths.find("compose-apply"))
+        process.arguments = [planFile, "--socket", socket] + arguments
+        process.environment = environment.merging(extraEnvironment) { _, new in new }
+        let errorPath = NSTemporaryDirectory() + "e2e-apply-\(UUID().uuidString).log"
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: errorPath) }
+        guard let handle = FileHandle(forWritingAtPath: errorPath) else {
+            throw EnvironmentError(message: "cannot create \(errorPath)")
+        }
+        process.standardError = handle
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try? handle.close()
+        return RunningApply(process: process, errorPath: errorPath)
+    }
+
     /// Runs the incus command line against the private server.
     @discardableResult
     func incus(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) -> String {
@@ -138,5 +169,51 @@ class EndToEndTestCase: XCTestCase {
     /// `incus query` of a REST path, decoded.
     func query(_ path: String) throws -> JSONValue {
         try JanssonCoding.decode(incus(["query", path]))
+    }
+}
+
+/// A `compose-apply` process started by a test.
+struct RunningApply {
+    let process: Process
+    let errorPath: String
+
+    /// Everything it wrote on stderr so far.
+    var stderr: String { String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self) }
+
+    /// Waits until stderr contains `text` (or the process ended), at most `seconds`.
+    func waitFor(_ text: String, seconds: Double = 120) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if stderr.contains(text) { return true }
+            if !process.isRunning { return stderr.contains(text) }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    /// SIGKILL, then waits for the process to end.
+    func kill() {
+        _ = Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Waits for the end and returns the exit status.
+    func wait() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+/// The package's executables, built next to the test bundle by `swift test`.
+enum ExecutablePaths {
+    static func find(_ name: String) throws -> String {
+        let candidates = [
+            Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
+            Bundle(for: LineCollector.self).bundleURL.deletingLastPathComponent(),
+        ].map { $0.appendingPathComponent(name).path }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw EnvironmentError(message: "\(name) not found next to the tests (looked at \(candidates))")
+        }
+        return found
     }
 }
