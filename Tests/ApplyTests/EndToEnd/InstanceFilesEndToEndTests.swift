@@ -61,6 +61,16 @@ final class InstanceFilesEndToEndTests: EndToEndTestCase {
         XCTAssertEqual(again.lockWriteRequests.count, 2, "the lock is taken and released, counted apart")
 
         try "rotated\n".write(toFile: secretPath, atomically: true, encoding: .utf8)
+        var dryRun = ApplyOptions()
+        dryRun.dryRun = true
+        let (preview, previewLines) = applySucceeds(plan, options: dryRun)
+        XCTAssertEqual(
+            preview.writeRequests + preview.lockWriteRequests, [], "a dry run writes nothing, not even a lock")
+        XCTAssertTrue(
+            previewLines.contains {
+                $0.hasPrefix("would update instance web-1") && $0.hasSuffix("file /run/secrets/db_password")
+            },
+            previewLines.joined(separator: "\n"))
         let (rotated, rotatedLines) = applySucceeds(plan)
         XCTAssertEqual(
             rotated.writeRequests, ["POST /1.0/instances/web-1/files?path=/run/secrets/db_password&project=\(project)"])
