@@ -44,6 +44,7 @@ final class ServerFaultEndToEndTests: EndToEndTestCase {
 
         let (failed, lines) = run(plan)
         let output = lines.joined(separator: "\n")
+        print("[e2e] the failed run said:\n\(output)\n\(failed.message ?? "")")
         XCTAssertEqual(failed.status, .failed, output)
         XCTAssertTrue(output.contains("created instance web-2"), output)
         XCTAssertTrue(lines.contains("done: instances web-2 converged"), output)
