@@ -169,7 +169,9 @@ private func parseYAMLFloat(_ text: String) -> Double? {
     case ".nan", ".NaN", ".NAN": return .nan
     default: break
     }
-    let allowed = Set("0123456789.eE+-")
-    guard text.contains(where: { $0.isNumber }), text.allSatisfy({ allowed.contains($0) }) else { return nil }
+    // ASCII bytes first: this runs for every scalar, some of them megabytes long.
+    let allowed = Set("0123456789.eE+-".utf8)
+    guard text.utf8.allSatisfy({ allowed.contains($0) }), text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 })
+    else { return nil }
     return Double(text)
 }

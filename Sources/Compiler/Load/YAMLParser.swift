@@ -3,13 +3,18 @@ import Foundation
 
 /// Turns YAML text into a `YAMLNode` tree through libyaml's event API, keeping every node's position.
 ///
-/// Limits guard against hostile input: nesting depth, and the size of the tree once aliases are
-/// expanded (the "billion laughs" attack), are both bounded before any later stage walks the tree.
+/// Limits guard against hostile input: nesting depth, the length of one scalar, and the size of the
+/// tree once aliases are expanded (the "billion laughs" attack) are all bounded before any later
+/// stage walks the tree, so every later stage runs in bounded time and memory.
 public struct YAMLParser {
     /// Deepest nesting of mappings and sequences accepted.
     public var maximumDepth = 256
-    /// Most nodes the tree may hold once every alias is expanded.
-    public var maximumExpandedNodes = 5_000_000
+    /// Most nodes the tree may hold once every alias is expanded; each whole KiB of a scalar's text
+    /// counts as one more node, so aliases to long scalars are bounded too. Later stages walk the tree
+    /// several times; 100,000 nodes is far above any real compose file and still compiles in seconds.
+    public var maximumExpandedNodes = 100_000
+    /// Longest scalar accepted, in bytes.
+    public var maximumScalarBytes = 1 << 20
 
     public init() {}
 
@@ -26,16 +31,30 @@ private struct ParseSession {
     let limits: YAMLParser
 
     /// A collection being built, with the expanded-node count of what it holds so far.
-    enum Frame {
-        case mapping(
-            pairs: [YAMLPair], pendingKey: YAMLNode?, weight: Int, start: SourceLocation, tag: String?, anchor: String?)
-        case sequence(items: [YAMLNode], weight: Int, start: SourceLocation, tag: String?, anchor: String?)
+    ///
+    /// Frames are mutated in place on the stack: taking one off to append to it would copy its
+    /// items on every append, quadratic in the length of a list.
+    struct Frame {
+        var isMapping: Bool
+        var pairs: [YAMLPair] = []
+        var items: [YAMLNode] = []
+        var pendingKey: YAMLNode?
+        var weight = 1
+        /// The height of the highest finished child (0 for scalars only).
+        var childHeight = 0
+        var start: SourceLocation
+        var tag: String?
+        var anchor: String?
     }
 
     var stack: [Frame] = []
-    var anchors: [String: (node: YAMLNode, weight: Int)] = [:]
+    /// Anchored nodes with their expanded weight and their height in collections, so an alias can
+    /// neither exceed the node budget nor nest the tree deeper than `maximumDepth`.
+    var anchors: [String: (node: YAMLNode, weight: Int, height: Int)] = [:]
     var document: YAMLNode?
     var documentCount = 0
+    /// Whether an alias was expanded, which decides how an oversized tree is reported.
+    var sawAlias = false
 
     init(file: String, bytes: [UInt8], limits: YAMLParser) {
         self.file = file
@@ -110,6 +129,12 @@ private struct ParseSession {
             }
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
+            guard scalar.length <= limits.maximumScalarBytes else {
+                throw CompileError(
+                    "a scalar of \(scalar.length) bytes is larger than the \(limits.maximumScalarBytes) bytes a compose"
+                        + " value may hold", at: start)
+            }
+            let weight = 1 + Int(scalar.length) / 1024
             let text = String(
                 decoding: UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)), as: UTF8.self)
             let style: YAMLScalar.Style
@@ -121,85 +146,84 @@ private struct ParseSession {
             default: style = .plain
             }
             let node = YAMLNode(.scalar(YAMLScalar(text, style: style)), at: start, tag: Self.string(scalar.tag))
-            if let anchor = Self.string(scalar.anchor) { anchors[anchor] = (node, 1) }
-            try add(node, weight: 1)
+            if let anchor = Self.string(scalar.anchor) { anchors[anchor] = (node, weight, 0) }
+            try add(node, weight: weight, height: 0)
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
                 throw CompileError("unknown YAML anchor '\(name)'", at: start)
             }
-            try add(target.node, weight: target.weight)
+            sawAlias = true
+            guard stack.count + target.height <= limits.maximumDepth else {
+                throw CompileError("YAML nesting is deeper than \(limits.maximumDepth) levels", at: start)
+            }
+            try add(target.node, weight: target.weight, height: target.height, at: start)
         case YAML_MAPPING_START_EVENT:
             try push(
-                .mapping(
-                    pairs: [], pendingKey: nil, weight: 1, start: start,
-                    tag: Self.string(event.data.mapping_start.tag),
-                    anchor: Self.string(event.data.mapping_start.anchor)), at: start)
+                Frame(
+                    isMapping: true, start: start, tag: Self.string(event.data.mapping_start.tag),
+                    anchor: Self.string(event.data.mapping_start.anchor)))
         case YAML_SEQUENCE_START_EVENT:
             try push(
-                .sequence(
-                    items: [], weight: 1, start: start, tag: Self.string(event.data.sequence_start.tag),
-                    anchor: Self.string(event.data.sequence_start.anchor)), at: start)
+                Frame(
+                    isMapping: false, start: start, tag: Self.string(event.data.sequence_start.tag),
+                    anchor: Self.string(event.data.sequence_start.anchor)))
         case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
             guard let frame = stack.popLast() else { return }
-            switch frame {
-            case .mapping(let pairs, _, let weight, let frameStart, let tag, let anchor):
-                let merged = try applyMergeKeys(pairs)
-                let node = YAMLNode(.mapping(merged), at: frameStart, tag: tag)
-                if let anchor { anchors[anchor] = (node, weight) }
-                try add(node, weight: weight)
-            case .sequence(let items, let weight, let frameStart, let tag, let anchor):
-                let node = YAMLNode(.sequence(items), at: frameStart, tag: tag)
-                if let anchor { anchors[anchor] = (node, weight) }
-                try add(node, weight: weight)
-            }
+            let height = frame.childHeight + 1
+            let content: YAMLNode.Content =
+                frame.isMapping ? .mapping(try applyMergeKeys(frame.pairs)) : .sequence(frame.items)
+            let node = YAMLNode(content, at: frame.start, tag: frame.tag)
+            if let anchor = frame.anchor { anchors[anchor] = (node, frame.weight, height) }
+            try add(node, weight: frame.weight, height: height)
         default:
             break
         }
     }
 
-    mutating func push(_ frame: Frame, at start: SourceLocation) throws {
+    mutating func push(_ frame: Frame) throws {
         guard stack.count < limits.maximumDepth else {
-            throw CompileError("YAML nesting is deeper than \(limits.maximumDepth) levels", at: start)
+            throw CompileError("YAML nesting is deeper than \(limits.maximumDepth) levels", at: frame.start)
         }
         stack.append(frame)
     }
 
-    /// Adds a finished node to the collection being built, or makes it the document.
-    mutating func add(_ node: YAMLNode, weight: Int) throws {
-        guard let top = stack.popLast() else {
+    /// Adds a finished node to the collection being built, or makes it the document. `location` is
+    /// where the node is used, for errors: an alias's own position rather than its anchor's.
+    mutating func add(_ node: YAMLNode, weight: Int, height: Int, at location: SourceLocation? = nil) throws {
+        guard let top = stack.indices.last else {
+            _ = try checkedWeight(0, weight, at: location ?? node.location)
             document = node
             return
         }
-        switch top {
-        case .mapping(var pairs, let pendingKey, let total, let start, let tag, let anchor):
-            let newTotal = try checkedWeight(total, weight, at: node.location)
-            if let key = pendingKey {
-                let keyText: String
-                switch key.content {
-                case .scalar(let scalar): keyText = scalar.text
-                default: throw CompileError("mapping keys must be plain strings, not \(key.kindName)", at: key.location)
-                }
-                pairs.append(YAMLPair(key: keyText, keyLocation: key.location, value: node))
-                stack.append(
-                    .mapping(pairs: pairs, pendingKey: nil, weight: newTotal, start: start, tag: tag, anchor: anchor))
-            } else {
-                stack.append(
-                    .mapping(pairs: pairs, pendingKey: node, weight: newTotal, start: start, tag: tag, anchor: anchor))
-            }
-        case .sequence(var items, let total, let start, let tag, let anchor):
-            let newTotal = try checkedWeight(total, weight, at: node.location)
-            items.append(node)
-            stack.append(.sequence(items: items, weight: newTotal, start: start, tag: tag, anchor: anchor))
+        stack[top].weight = try checkedWeight(stack[top].weight, weight, at: location ?? node.location)
+        stack[top].childHeight = max(stack[top].childHeight, height)
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
         }
+        guard let key = stack[top].pendingKey else {
+            stack[top].pendingKey = node
+            return
+        }
+        guard case .scalar(let scalar) = key.content else {
+            throw CompileError("mapping keys must be plain strings, not \(key.kindName)", at: key.location)
+        }
+        stack[top].pairs.append(YAMLPair(key: scalar.text, keyLocation: key.location, value: node))
+        stack[top].pendingKey = nil
     }
 
     func checkedWeight(_ total: Int, _ added: Int, at location: SourceLocation) throws -> Int {
         let sum = total.addingReportingOverflow(added)
         guard !sum.overflow, sum.partialValue <= limits.maximumExpandedNodes else {
+            if sawAlias {
+                throw CompileError(
+                    "YAML aliases expand to more than \(limits.maximumExpandedNodes) nodes; refusing a possible alias bomb",
+                    at: location)
+            }
             throw CompileError(
-                "YAML aliases expand to more than \(limits.maximumExpandedNodes) nodes; refusing a possible alias bomb",
-                at: location)
+                "the YAML document holds more than \(limits.maximumExpandedNodes) nodes (each KiB of text counting as"
+                    + " one); compose files this large are refused", at: location)
         }
         return sum.partialValue
     }

@@ -24,7 +24,21 @@ struct TreePath: Hashable, CustomStringConvertible {
         return zip(components, pattern.components).allSatisfy { $1 == "*" || $0 == $1 }
     }
 
-    func matches(_ pattern: String) -> Bool { matches(TreePath(pattern: pattern)) }
+    /// Same as `matches(TreePath(pattern:))` without building the pattern: this runs for every node of
+    /// every file, many patterns each, so it must not allocate.
+    func matches(_ pattern: String) -> Bool {
+        var index = 0
+        var rest = Substring(pattern)
+        while !rest.isEmpty {
+            let part = rest.prefix { $0 != "." }
+            rest = rest.dropFirst(part.count)
+            if rest.first == "." { rest = rest.dropFirst() }
+            if part.isEmpty { continue }
+            guard index < components.count, part == "*" || part == components[index] else { return false }
+            index += 1
+        }
+        return index == components.count
+    }
 
     var description: String { components.joined(separator: ".") }
 }
