@@ -114,6 +114,76 @@ final class CompiledProjectEndToEndTests: EndToEndTestCase {
         XCTAssertTrue(dnsmasq.contains("workers"), dnsmasq)
     }
 
+    /// Secrets and configs as in golden/secrets-configs, compiled then applied: the plan names the
+    /// sources only, the instance gets the bytes, a re-apply writes nothing, `--check-source` notices an
+    /// edited compose file.
+    func testCompiledSecretsAndConfigsReachTheInstance() throws {
+        try FileManager.default.createDirectory(atPath: directory + "/secrets", withIntermediateDirectories: true)
+        try "pg-password-\(project)\n".write(
+            toFile: directory + "/secrets/db_password.txt", atomically: true, encoding: .utf8)
+        environment["E2E_COMPILED_TOKEN"] = "token-\(project)"
+        let planPath = try compile(
+            """
+            name: \(project)
+            services:
+              db:
+                image: busybox
+                environment:
+                  POSTGRES_PASSWORD_FILE: /run/secrets/db_password
+                secrets:
+                  - db_password
+                  - source: api_token
+                    target: token
+                    uid: "999"
+                    gid: "999"
+                    mode: 0400
+                configs:
+                  - source: banner
+                    target: /etc/motd
+                    mode: 0644
+                x-incus:
+                  image: local:compose-test
+            secrets:
+              db_password:
+                file: ./secrets/db_password.txt
+              api_token:
+                environment: E2E_COMPILED_TOKEN
+            configs:
+              banner:
+                content: |
+                  Welcome to the database host.
+            networks:
+              default:
+                x-incus:
+                  ipv4.address: \(subnet)
+                  ipv4.nat: "false"
+            """)
+        let planText = try String(contentsOfFile: planPath, encoding: .utf8)
+        XCTAssertFalse(planText.contains("pg-password-"), "the plan never holds a secret's content")
+        XCTAssertFalse(planText.contains("token-\(project)"), "nor a secret variable's value")
+
+        let (first, lines) = run(planFile: planPath)
+        XCTAssertEqual(first.status, .success, "\(first.message ?? "")\n" + lines.joined(separator: "\n"))
+        func cat(_ path: String) -> String { incus(["exec", "db-1", "--project", project, "--", "cat", path]) }
+        XCTAssertEqual(cat("/run/secrets/db_password"), "pg-password-\(project)\n")
+        XCTAssertEqual(cat("/run/secrets/token"), "token-\(project)")
+        XCTAssertEqual(cat("/etc/motd"), "Welcome to the database host.\n")
+        XCTAssertEqual(
+            incus(["exec", "db-1", "--project", project, "--", "stat", "-c", "%u %g %a", "/run/secrets/token"]),
+            "999 999 400\n")
+        let (second, _) = run(planFile: planPath)
+        XCTAssertEqual(second.status, .success)
+        XCTAssertEqual(second.writeRequests, [], "unchanged secrets and configs are not written again")
+
+        try (String(contentsOfFile: directory + "/compose.yaml", encoding: .utf8) + "# edited\n").write(
+            toFile: directory + "/compose.yaml", atomically: true, encoding: .utf8)
+        let stale = Shell.run(
+            try ExecutablePaths.find("compose-apply"), [planPath, "--check-source", "--socket", socket],
+            environment: environment)
+        XCTAssertEqual(stale.status, 1, stale.stderr)
+        XCTAssertTrue(stale.stderr.contains(directory + "/compose.yaml changed"), stale.stderr)
+    }
+
     /// Polls `nslookup NAME` in an instance until the answer contains `expected` (DHCP and the
     /// container's resolv.conf may lag behind the apply by a moment).
     private func waitForLookup(_ name: String, in instance: String, containing expected: String) -> Bool {
