@@ -18,6 +18,10 @@ final class ReliabilityUnitTests: XCTestCase {
         let host = LockHolder.localHost
         XCTAssertNil(ProjectLock.staleness(LockHolder(pid: getpid(), host: host, since: Date(), token: "t")))
         XCTAssertNil(
+            ProjectLock.staleness(
+                LockHolder(pid: getpid(), host: host, since: Date().addingTimeInterval(-86400), token: "t")),
+            "a long apply on this host keeps its lock while its process lives")
+        XCTAssertNil(
             ProjectLock.staleness(LockHolder(pid: 1, host: "another-host", since: Date(), token: "t")),
             "a live-looking lock of another host is honoured")
         // A pid far above pid_max: no such process on this host.

@@ -54,7 +54,8 @@ struct LockHolder: Equatable {
 /// yet is created with the key already set; a second creator gets "already exists" and waits.
 ///
 /// A lock is stale, and taken over with a note, when its holder ran on this host and its pid is gone
-/// (a killed apply), or when it is older than `staleAfter` seconds (an apply on another host that died).
+/// (a killed apply), or when it comes from another host and is older than `staleAfter` seconds (an
+/// apply there that died; its pid cannot be checked from here).
 /// The lock's own writes are counted apart from resource writes (`IncusClient.lockWriteRequests`).
 final class ProjectLock {
     static let key = "user.compose.lock"
@@ -152,8 +153,9 @@ final class ProjectLock {
     /// Why a holder's lock is stale, or `nil` when it is live.
     static func staleness(_ holder: LockHolder?) -> String? {
         guard let holder else { return "its value cannot be read" }
-        if holder.host == LockHolder.localHost && kill(holder.pid, 0) != 0 && errno == ESRCH {
-            return "that process is not running any more"
+        if holder.host == LockHolder.localHost {
+            // On this host the process table is the truth, however long the apply runs.
+            return kill(holder.pid, 0) != 0 && errno == ESRCH ? "that process is not running any more" : nil
         }
         if Date().timeIntervalSince(holder.since) > staleAfter {
             return "it is older than \(Int(staleAfter)) s"
