@@ -23,6 +23,8 @@ public enum Applier {
         // Read-only checks first: a refused plan leaves no trace, not even a lock.
         let firstLook = try Preflight.run(context)
         var lock: ProjectLock?
+        // Released however the run ends (a failure after this point included).
+        defer { lock?.release() }
         if !options.dryRun {
             lock = try ProjectLock.acquire(context, create: true)
         } else if let holder = firstLook.project?.config[ProjectLock.key] {
@@ -30,7 +32,6 @@ public enum Applier {
         }
         // Read again under the lock: what an apply that held it before left behind.
         let snapshot = options.dryRun ? firstLook : try Preflight.run(context)
-        defer { lock?.release() }
         context.pause(at: "locked")
         if !options.recreate {
             for (token, value) in AddressDiscovery.pinnedValues(plan: plan, server: snapshot.instances) {
