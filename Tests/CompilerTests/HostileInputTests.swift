@@ -192,6 +192,41 @@ final class HostileInputTests: XCTestCase {
         XCTAssertLessThan(result.peakMegabytes, 500, "bounded memory")
     }
 
+    /// Found by fuzzing (a 10 s timeout): `922-19229` expands to 18,308 bindings, each one a proxy device
+    /// or a warning; a few `1-65535` lines took minutes. Bindings are now capped per project.
+    func testPortRangeExpansionIsBounded() throws {
+        let result = try compile(
+            "services:\n  web:\n    image: nginx\n    ports:\n      - 1-65535\n      - \"1-65535:1-65535/udp\"\n")
+        XCTAssertEqual(
+            refusal(result),
+            "DIR/compose.yaml:5:9: error: ports expand to more than 10000 bindings in this project (each published port"
+                + " becomes an Incus proxy device); publish fewer ports (at services.web.ports[0])\n")
+        XCTAssertLessThan(result.seconds, 5)
+        let withinLimit = try compile("services:\n  web:\n    image: nginx\n    ports: [\"8000-8999:8000-8999\"]\n")
+        XCTAssertEqual(withinLimit.status, 0, withinLimit.standardError)
+    }
+
+    /// Every input a fuzz target ever failed on, kept in fuzz/regressions/compile: each now compiles
+    /// or is refused with one positioned error, in bounded time.
+    func testFuzzRegressionInputs() throws {
+        let folder = TestSupport.repositoryRoot.appendingPathComponent("fuzz/regressions/compile")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        XCTAssertFalse(names.isEmpty)
+        for name in names {
+            let bytes = try Data(contentsOf: folder.appendingPathComponent(name))
+            let result = try compile(["compose.yaml": Array(bytes), "common.yaml": Array("services: {}\n".utf8)])
+            XCTAssertTrue([0, 1].contains(result.status), "\(name): exit \(result.status)")
+            XCTAssertLessThan(result.seconds, 10, name)
+            if result.status == 1 {
+                let lines = result.standardError.split(separator: "\n")
+                XCTAssertEqual(lines.count, 1, "\(name): \(result.standardError)")
+                XCTAssertNotNil(
+                    lines.first?.range(of: #"^DIR/[^:]+:[0-9]+:[0-9]+: error: "#, options: .regularExpression),
+                    "\(name): \(result.standardError)")
+            }
+        }
+    }
+
     // MARK: - Numeric overflow
 
     func testNumericOverflowInSizes() throws {

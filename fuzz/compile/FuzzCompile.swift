@@ -15,8 +15,8 @@ private let projectDirectory: String = {
     let directory = base + "/compose-fuzz-\(getpid())"
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let common = "services:\n  base:\n    image: nginx\n    ports: [\"8080:80\"]\n    environment: [A=1]\n"
-    FileManager.default.createFile(atPath: directory + "/common.yaml", contents: Data(common.utf8))
-    FileManager.default.createFile(atPath: directory + "/.env", contents: Data("TAG=1.2\nPORT=8080\n".utf8))
+    _ = FileManager.default.createFile(atPath: directory + "/common.yaml", contents: Data(common.utf8))
+    _ = FileManager.default.createFile(atPath: directory + "/.env", contents: Data("TAG=1.2\nPORT=8080\n".utf8))
     return directory
 }()
 

@@ -7,9 +7,36 @@
 /// volume strings as written, for a later stage to report.
 struct CanonicalSyntax {
     var lenient = false
+    /// Port bindings counted so far in this document; see `maximumPortBindings`.
+    private let portBindings = Counter()
+
+    /// Most port bindings one document may hold once short-syntax ranges are expanded. A range
+    /// expands to one binding per port, and each published one becomes an Incus proxy device, so
+    /// `1-65535` on a few lines would otherwise take minutes and gigabytes to compile.
+    static let maximumPortBindings = 10_000
+
+    init(lenient: Bool = false) {
+        self.lenient = lenient
+    }
+
+    /// A count shared by the copies of one transform.
+    private final class Counter {
+        var value = 0
+    }
 
     func apply(_ document: YAMLNode) throws -> YAMLNode {
         try transform(document, path: TreePath(), display: DisplayPath())
+    }
+
+    /// Adds `count` bindings to the document's total, which must stay within `maximumPortBindings`.
+    /// Bindings already in long syntax count too, so merging many files cannot add up past it.
+    private func countPortBindings(_ count: Int, at location: SourceLocation, display: DisplayPath) throws {
+        portBindings.value += count
+        guard portBindings.value <= Self.maximumPortBindings else {
+            throw CompileError(
+                "ports expand to more than \(Self.maximumPortBindings) bindings in this project (each published"
+                    + " port becomes an Incus proxy device); publish fewer ports", at: location, path: display.text)
+        }
     }
 
     func transform(_ node: YAMLNode, path: TreePath, display: DisplayPath) throws -> YAMLNode {
@@ -43,6 +70,7 @@ struct CanonicalSyntax {
             var ports: [YAMLNode] = []
             for (index, item) in items.enumerated() {
                 if item.mapping != nil {
+                    try countPortBindings(1, at: item.location, display: display.index(index))
                     ports.append(item)
                     continue
                 }
@@ -52,7 +80,9 @@ struct CanonicalSyntax {
                         path: display.index(index).text)
                 }
                 do {
-                    ports += try ComposePortSyntax.parse(text).map { $0.node(at: item.location) }
+                    let bindings = try ComposePortSyntax.parse(text)
+                    try countPortBindings(bindings.count, at: item.location, display: display.index(index))
+                    ports += bindings.map { $0.node(at: item.location) }
                 } catch let failure as PortFailure {
                     if lenient {
                         ports.append(item)
