@@ -379,6 +379,19 @@ final class HostileInputTests: XCTestCase {
             "DIR/app/compose.yaml:1:11: error: included file DIR/nope/other.yaml does not exist (at include[0].path)\n")
     }
 
+    /// Devices named as files are refused at the entry that names them, without reading forever.
+    func testDeviceFilesAreRefused() throws {
+        XCTAssertEqual(
+            try refusal("include: [/dev/zero]\nservices: {}\n"),
+            "DIR/compose.yaml:1:11: error: cannot read file /dev/zero (at include[0].path)\n")
+        XCTAssertEqual(
+            try refusal("services:\n  web:\n    image: nginx\n    env_file: /dev/zero\n"),
+            "DIR/compose.yaml:4:15: error: cannot read env file /dev/zero\n")
+        XCTAssertEqual(
+            try refusal("services:\n  web:\n    image: nginx\n    extends: {file: /dev/zero, service: a}\n"),
+            "DIR/compose.yaml:4:21: error: cannot read file /dev/zero\n")
+    }
+
     // MARK: - Running the compiler with its resource use
 
     /// Runs `executable` with standard output and error in files, reaping it with `wait4` to read its

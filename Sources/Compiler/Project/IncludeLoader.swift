@@ -54,7 +54,15 @@ struct IncludeLoader {
                 environment: fromFiles.merging(parent.environment) { _, parentValue in parentValue },
                 workingDirectory: projectDirectory, home: parent.home, lenient: parent.lenient, includeChain: chain,
                 warnings: parent.warnings)
-            let imported = try loader.load(paths)
+            let imported: YAMLNode
+            do {
+                imported = try loader.load(paths)
+            } catch var error as CompileError where error.location == nil {
+                // An included file that cannot be read (a device, no permission) is reported at its entry.
+                error.location = firstNode.location
+                error.path = display.key("path").text
+                throw error
+            }
             filesRead += loader.filesRead
             for kind in ["services", "volumes", "networks", "secrets", "configs", "models"] {
                 guard let resources = imported[kind]?.mapping else { continue }
