@@ -26,6 +26,8 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
     case sourceChanged(files: [String])
     /// Another apply holds the project's lock and did not release it within `--lock-timeout`.
     case locked(project: String, holder: String, waited: Int)
+    /// SIGINT or SIGTERM: the stage or instance that was not started.
+    case interrupted(before: String)
 
     public var description: String {
         switch self {
@@ -67,6 +69,8 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
             return "the plan is out of date (--check-source): "
                 + files.joined(separator: "; ")
                 + ". Compile it again (compose-compile) and review the new plan. No request was sent."
+        case .interrupted(let stage):
+            return "interrupted before \(stage); run apply again to finish"
         case .locked(let project, let holder, let waited):
             return "project \(project) is being applied by \(holder); waited \(waited) s (--lock-timeout). "
                 + "If that apply is gone, remove the lock with `incus project unset \(project) user.compose.lock`."

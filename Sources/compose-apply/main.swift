@@ -64,6 +64,7 @@ struct ComposeApply: ParsableCommand {
         options.destroyVolumes = volumes
         options.environment = ProcessInfo.processInfo.environment
         let invocation = ApplyInvocation(planPath: plan, socket: socket, remote: remote, options: options)
+        Interruption.install()
         let result = ApplyRun.execute(invocation, reporter: Reporter(dryRun: dryRun))
         if let message = result.message {
             FileHandle.standardError.write(Data("compose-apply: error: \(message)\n".utf8))

@@ -13,6 +13,8 @@ public enum ApplyExitStatus: Int32, Sendable {
     case failed = 3
     /// The server could not be reached.
     case unreachable = 4
+    /// SIGINT or SIGTERM: the instances in progress were finished, the lock released.
+    case interrupted = 130
 }
 
 /// One run of `compose-apply`, as the command line describes it.
@@ -116,6 +118,7 @@ public enum ApplyRun {
     }
 
     static func status(for error: Error) -> ApplyExitStatus {
+        if Interruption.isRequested { return .interrupted }
         switch error {
         case is TransportError:
             return .unreachable

@@ -42,8 +42,10 @@ public enum Applier {
             try SharedResources.convergeProject(context, existing: snapshot.project)
         }
         context.pause(at: "after-project")
+        try Interruption.check(before: "networks")
         try SharedResources.convergeNetworks(context, existing: snapshot.networks)
         context.pause(at: "after-networks")
+        try Interruption.check(before: "storage volumes")
         try SharedResources.convergeVolumes(context, existing: snapshot.volumes)
         context.pause(at: "after-volumes")
 
@@ -52,6 +54,7 @@ public enum Applier {
         let total = dependencies.count
         let progress = ProgressCounter()
         let failures = Scheduler(dependencies: dependencies).run(workers: options.parallel) { name in
+            try Interruption.check(before: context.describeInstance(name))
             reporter.progress("instances: \(progress.started()) of \(total) started, converging \(name)")
             try converger.converge(name, existing: snapshot.instances[name])
         }
@@ -60,11 +63,13 @@ public enum Applier {
             throw InstanceFailures(failures: failures.mapValues { "\($0)" })
         }
         context.pause(at: "instances-done")
+        try Interruption.check(before: "placeholder values")
         for name in plan.instances.keys.sorted() where context.index.usesForeignTokens(name) {
             try converger.convergeForeignPlaceholders(name)
         }
         context.pause(at: "before-network-placeholders")
         try SharedResources.convergeNetworkPlaceholders(context)
+        try Interruption.check(before: "removals")
         try removeStaleInstances(context, snapshot: snapshot)
         if snapshot.project != nil || !options.dryRun {
             try SharedResources.removeStaleNetworks(context)
@@ -76,8 +81,8 @@ public enum Applier {
     /// reason, and the later stages that did not run.
     private static func reportNotDone(_ context: ApplyContext, failures: [String: Error]) {
         let reporter = context.reporter
-        let failed = failures.filter { !($0.value is ApplyError) || !isDependencyFailure($0.value) }
-        let skipped = failures.filter { isDependencyFailure($0.value) }
+        let failed = failures.filter { !isDependencyFailure($0.value) && !isInterruption($0.value) }
+        let skipped = failures.filter { isDependencyFailure($0.value) || isInterruption($0.value) }
         let done = context.plan.instances.keys.filter { failures[$0] == nil }.sorted()
         reporter.note("done: \(done.isEmpty ? "no instance" : "instances " + done.joined(separator: ", ")) converged")
         for name in failed.keys.sorted() {
@@ -90,6 +95,11 @@ public enum Applier {
         reporter.note(
             "not done: placeholder values in networks and other instances, removal of instances and networks no "
                 + "longer planned (they run once every instance converged); run apply again after fixing the cause")
+    }
+
+    private static func isInterruption(_ error: Error) -> Bool {
+        if case .interrupted = error as? ApplyError { return true }
+        return false
     }
 
     private static func isDependencyFailure(_ error: Error) -> Bool {

@@ -113,6 +113,7 @@ final class ProjectLock {
                             "project \(name) is being applied by \(holder); waiting up to "
                                 + "\(context.options.lockTimeout) s (--lock-timeout)")
                     }
+                    try Interruption.check(before: "taking the lock")
                     Thread.sleep(forTimeInterval: 0.5)
                     continue
                 }

@@ -138,6 +138,33 @@ final class InterruptedApplyEndToEndTests: EndToEndTestCase {
             "the NAT proxy works after the last recovery")
     }
 
+    func testInterruptFinishesTheInstanceInProgressAndReleasesTheLock() throws {
+        let plan = webPlan(replicas: 2, basePort: Int.random(in: 20000...29999))
+        let planFile = try writePlanFile(plan)
+        let running = try startApply(
+            planFile: planFile, arguments: ["--parallel", "1"],
+            extraEnvironment: [
+                "COMPOSE_APPLY_TEST_PAUSE_AT": "instance-created:web-1", "COMPOSE_APPLY_TEST_PAUSE_SECONDS": "2",
+            ])
+        XCTAssertTrue(running.waitFor("test pause at instance-created:web-1"), running.stderr)
+        _ = kill(running.process.processIdentifier, SIGINT)
+        XCTAssertEqual(running.wait(), 130, running.stderr)
+        let output = running.stderr
+        XCTAssertTrue(output.contains("compose-apply: interrupted: finishing the instances in progress"), output)
+        XCTAssertTrue(output.contains("created instance web-1"), "the instance in progress was finished: \(output)")
+        XCTAssertTrue(
+            output.contains("not done: instance web-2 (project \(project)) skipped: interrupted before"), output)
+        XCTAssertEqual(try names("/1.0/instances?project=\(project)"), ["web-1"])
+        XCTAssertEqual(try query("/1.0/instances/web-1?project=\(project)")["status"]?.stringValue, "Running")
+        XCTAssertNil(try query("/1.0/projects/\(project)")["config"]?["user.compose.lock"], "the lock is released")
+
+        let (rerun, lines) = applySucceeds(plan)
+        XCTAssertFalse(lines.contains { $0.contains("taking over the lock") }, lines.joined(separator: "\n"))
+        XCTAssertEqual(rerun.summary?.created, 1, lines.joined(separator: "\n"))
+        let (again, _) = applySucceeds(plan)
+        XCTAssertEqual(again.writeRequests, [])
+    }
+
     func testConcurrentAppliesWaitOrRefuseAndNeverInterleave() throws {
         let plan = webPlan(replicas: 2, basePort: Int.random(in: 20000...29999))
         let planFile = try writePlanFile(plan)
