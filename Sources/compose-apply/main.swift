@@ -8,7 +8,7 @@ struct ComposeApply: ParsableCommand {
         commandName: "compose-apply",
         abstract: "Converge an Incus server to a deployment plan written by compose-compile.",
         discussion: "Exit statuses: 0 converged, 1 invalid plan (nothing sent), 2 refused before any change, "
-            + "3 failed part way, 4 server unreachable. See docs/apply.md.")
+            + "3 failed part way, 4 server unreachable, 130 interrupted. See docs/apply.md.")
 
     @Argument(help: "The plan JSON file, or - for standard input.")
     var plan: String
