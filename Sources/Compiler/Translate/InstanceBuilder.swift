@@ -78,7 +78,20 @@ enum InstanceBuilder {
             var devices = sharedDevices
             for nic in nics { devices[nic.name] = nic.device }
             var portNamer = namer
-            for port in ports {
+            for declaredPort in ports {
+                // A host range onto one container port gives each replica its own port of the
+                // range, as docker compose does; a single host port can be bound by one replica only.
+                guard let port = declaredPort.forReplica(replicaIndex) else {
+                    if replicaIndex == 1 || (replicaIndex > 1 && declaredPort.isHostRange) {
+                        context.warn(
+                            "port-on-first-replica",
+                            declaredPort.isHostRange
+                                ? "host range \(declaredPort.published ?? "") has no port left for \(names[replicaIndex])"
+                                : "host port \(declaredPort.published ?? "") can be bound once: only \(names[0]) publishes it",
+                            at: declaredPort.location)
+                    }
+                    continue
+                }
                 guard let published = port.published else {
                     if replicaIndex == 0 {
                         context.warn(
@@ -94,15 +107,6 @@ enum InstanceBuilder {
                             "unsupported-port-protocol",
                             "Incus proxy devices forward tcp and udp only; sctp port \(published) is not published",
                             at: port.location)
-                    }
-                    continue
-                }
-                guard replicaIndex == 0 else {
-                    if replicaIndex == 1 {
-                        context.warn(
-                            "port-on-first-replica",
-                            "host port \(published) can be bound once: only \(names[0]) publishes it", at: port.location
-                        )
                     }
                     continue
                 }

@@ -13,6 +13,22 @@ struct PublishedPort {
         "\(protocolName):\(IPAddress.bracketed(hostIP ?? "0.0.0.0")):\(published ?? "")"
     }
 
+    /// True when the host side is a range (`8000-8010`) mapped onto one container port.
+    var isHostRange: Bool { published?.contains("-") ?? false }
+
+    /// The port as replica `index` (0-based) publishes it: a host range gives each replica one port
+    /// of its own, in order; a single host port is published by the first replica only; an
+    /// unpublished port is the same for all. `nil` when this replica publishes nothing.
+    func forReplica(_ index: Int) -> PublishedPort? {
+        guard let published else { return self }
+        guard isHostRange else { return index == 0 ? self : nil }
+        let bounds = published.split(separator: "-").compactMap { Int64($0) }
+        guard bounds.count == 2, bounds[0] + Int64(index) <= bounds[1] else { return nil }
+        return PublishedPort(
+            target: target, published: String(bounds[0] + Int64(index)), hostIP: hostIP, protocolName: protocolName,
+            location: location, path: path)
+    }
+
     /// True for an IPv6 host address.
     var isIPv6: Bool { hostIP.map(IPAddress.isIPv6) ?? false }
 }
