@@ -8,8 +8,10 @@ import XCTest
 final class ReliabilityUnitTests: XCTestCase {
     func testLockValueRoundTripsAndNamesTheHolder() throws {
         let since = Date(timeIntervalSince1970: 1_800_000_000)
-        let holder = LockHolder(pid: 4242, host: "build-7", since: since, token: "abc")
+        let holder = LockHolder(pid: 4242, host: "build-7", since: since, token: "abc", renewed: since)
         XCTAssertEqual(LockHolder.parse(holder.value), holder)
+        XCTAssertEqual(
+            holder.value, "pid=4242 host=build-7 since=2027-01-15T08:00:00Z renewed=2027-01-15T08:00:00Z token=abc")
         XCTAssertEqual(holder.description, "pid 4242 on build-7 since 2027-01-15T08:00:00Z")
         XCTAssertNil(LockHolder.parse("garbage"))
     }
@@ -31,7 +33,13 @@ final class ReliabilityUnitTests: XCTestCase {
         XCTAssertEqual(
             ProjectLock.staleness(
                 LockHolder(pid: 1, host: "another-host", since: Date().addingTimeInterval(-4000), token: "t")),
-            "it is older than 3600 s")
+            "it was not renewed for more than 300 s")
+        XCTAssertNil(
+            ProjectLock.staleness(
+                LockHolder(
+                    pid: 1, host: "another-host", since: Date().addingTimeInterval(-4000), token: "t",
+                    renewed: Date().addingTimeInterval(-30))),
+            "a long apply on another host that keeps renewing keeps its lock")
         XCTAssertEqual(ProjectLock.staleness(nil), "its value cannot be read")
     }
 

@@ -11,8 +11,7 @@ public enum Destroyer {
         let project = try client.project(context.project)
         var volumesLeft = false
         let lock = try project == nil || options.dryRun ? nil : ProjectLock.acquire(context, create: false)
-        var projectDeleted = false
-        defer { if !projectDeleted { lock?.release() } }
+        defer { lock?.release() }  // after the project is deleted, this only stops the heartbeat
         if let project {
             guard project.config[PlanValidator.markerKey] == context.marker else {
                 throw ApplyError.notOwned(
@@ -43,7 +42,6 @@ public enum Destroyer {
                         "DELETE", "/1.0/projects/\(context.project)", body: nil, action: "delete project",
                         resource: context.project)
                 }
-                projectDeleted = true  // the lock went with it
                 reporter.record(.deleted, "project \(context.project)", seconds: seconds)
             }
         }

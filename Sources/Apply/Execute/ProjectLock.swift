@@ -1,16 +1,22 @@
 import Foundation
 import Plan
 
-/// Who holds an apply lock: `pid=N host=H since=ISO8601 token=T`, the value of `user.compose.lock`.
+/// Who holds an apply lock: `pid=N host=H since=ISO8601 renewed=ISO8601 token=T`, the value of
+/// `user.compose.lock`. `renewed` is the holder's last heartbeat.
 struct LockHolder: Equatable {
     var pid: Int32
     var host: String
     var since: Date
     var token: String
+    var renewed: Date? = nil
 
     var value: String {
-        "pid=\(pid) host=\(host) since=\(LockHolder.format(since)) token=\(token)"
+        "pid=\(pid) host=\(host) since=\(LockHolder.format(since)) renewed=\(LockHolder.format(renewed ?? since)) "
+            + "token=\(token)"
     }
+
+    /// The last sign of life: the heartbeat, else the start.
+    var lastSeen: Date { renewed ?? since }
 
     /// `pid N on HOST since T`, for messages.
     var description: String { "pid \(pid) on \(host) since \(LockHolder.format(since))" }
@@ -24,7 +30,8 @@ struct LockHolder: Equatable {
         guard let pid = fields["pid"].flatMap({ Int32($0) }), let host = fields["host"],
             let since = fields["since"].flatMap(parseDate), let token = fields["token"]
         else { return nil }
-        return LockHolder(pid: pid, host: host, since: since, token: token)
+        return LockHolder(
+            pid: pid, host: host, since: since, token: token, renewed: fields["renewed"].flatMap(parseDate))
     }
 
     static func format(_ date: Date) -> String {
@@ -53,24 +60,70 @@ struct LockHolder: Equatable {
 /// any machine (a local file lock would only see applies on this one). A project that does not exist
 /// yet is created with the key already set; a second creator gets "already exists" and waits.
 ///
-/// A lock is stale, and taken over with a note, when its holder ran on this host and its pid is gone
-/// (a killed apply), or when it comes from another host and is older than `staleAfter` seconds (an
-/// apply there that died; its pid cannot be checked from here).
+/// While held, the lock is renewed every `renewInterval` seconds (a heartbeat, `renewed=`). It is stale,
+/// and taken over with a note, when its holder ran on this host and its pid is gone (a killed apply),
+/// or when it comes from another host and was not renewed for `staleAfter` seconds (an apply there that
+/// died; its pid cannot be checked from here).
 /// The lock's own writes are counted apart from resource writes (`IncusClient.lockWriteRequests`).
 final class ProjectLock {
     static let key = "user.compose.lock"
-    /// Locks older than this (seconds) are stale whatever their host.
-    static let staleAfter: TimeInterval = 3600
+    /// A lock of another host not renewed for this long (seconds) is stale.
+    static let staleAfter: TimeInterval = 300
+    /// How often a held lock is renewed (seconds); `COMPOSE_APPLY_TEST_LOCK_RENEW_SECONDS` (tests only)
+    /// overrides it.
+    static let renewInterval: TimeInterval = 60
 
     let holder: LockHolder
     /// Whether taking the lock created the project.
     let createdProject: Bool
     private let context: ApplyContext
+    private let stop = NSCondition()
+    private var stopped = false
+    private var heartbeat: Thread?
 
     private init(holder: LockHolder, createdProject: Bool, context: ApplyContext) {
         self.holder = holder
         self.createdProject = createdProject
         self.context = context
+        startHeartbeat()
+    }
+
+    private func startHeartbeat() {
+        let interval =
+            Double(context.options.environment["COMPOSE_APPLY_TEST_LOCK_RENEW_SECONDS"] ?? "")
+            ?? ProjectLock.renewInterval
+        let thread = Thread { [self] in
+            while true {
+                stop.lock()
+                if !stopped { _ = stop.wait(until: Date().addingTimeInterval(interval)) }
+                let done = stopped
+                stop.unlock()
+                if done { return }
+                renew()
+            }
+        }
+        thread.name = "apply-lock-heartbeat"
+        heartbeat = thread
+        thread.start()
+    }
+
+    private func stopHeartbeat() {
+        stop.lock()
+        stopped = true
+        stop.broadcast()
+        stop.unlock()
+    }
+
+    /// Writes a fresh `renewed=` if the lock is still ours; failures are left to the next beat.
+    private func renew() {
+        guard let (project, etag) = try? ProjectLock.read(context), let project,
+            let text = project.config[ProjectLock.key], LockHolder.parse(text)?.token == holder.token
+        else { return }
+        var renewed = holder
+        renewed.renewed = Date()
+        var config = project.config
+        config[ProjectLock.key] = renewed.value
+        _ = try? ProjectLock.conditionalPut(context, config: config, description: project.description, etag: etag)
     }
 
     /// Takes the lock, waiting up to `--lock-timeout` for another holder. Returns `nil` when the project
@@ -129,6 +182,7 @@ final class ProjectLock {
     /// Releases the lock if it is still ours; never throws (a failure is a warning: the lock then goes
     /// stale and the next apply takes it over).
     func release() {
+        stopHeartbeat()
         for _ in 0..<5 {
             do {
                 let (project, etag) = try ProjectLock.read(context)
@@ -158,8 +212,8 @@ final class ProjectLock {
             // On this host the process table is the truth, however long the apply runs.
             return kill(holder.pid, 0) != 0 && errno == ESRCH ? "that process is not running any more" : nil
         }
-        if Date().timeIntervalSince(holder.since) > staleAfter {
-            return "it is older than \(Int(staleAfter)) s"
+        if Date().timeIntervalSince(holder.lastSeen) > staleAfter {
+            return "it was not renewed for more than \(Int(staleAfter)) s"
         }
         return nil
     }

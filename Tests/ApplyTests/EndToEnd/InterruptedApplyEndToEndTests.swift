@@ -171,8 +171,17 @@ final class InterruptedApplyEndToEndTests: EndToEndTestCase {
         // The first apply holds the lock for 4 s right after taking it, then carries on.
         let first = try startApply(
             planFile: planFile,
-            extraEnvironment: ["COMPOSE_APPLY_TEST_PAUSE_AT": "locked", "COMPOSE_APPLY_TEST_PAUSE_SECONDS": "4"])
+            extraEnvironment: [
+                "COMPOSE_APPLY_TEST_PAUSE_AT": "locked", "COMPOSE_APPLY_TEST_PAUSE_SECONDS": "4",
+                "COMPOSE_APPLY_TEST_LOCK_RENEW_SECONDS": "1",
+            ])
         XCTAssertTrue(first.waitFor("test pause at locked"), first.stderr)
+        // The holder's heartbeat renews the lock while it works.
+        let heldAt = try query("/1.0/projects/\(project)")["config"]?["user.compose.lock"]?.stringValue ?? ""
+        Thread.sleep(forTimeInterval: 2.2)
+        let renewedAt = try query("/1.0/projects/\(project)")["config"]?["user.compose.lock"]?.stringValue ?? ""
+        XCTAssertTrue(heldAt.contains("pid=\(first.process.processIdentifier) "), heldAt)
+        XCTAssertNotEqual(heldAt, renewedAt, "renewed=")
 
         let impatient = try startApply(planFile: planFile, arguments: ["--lock-timeout", "0"])
         XCTAssertEqual(impatient.wait(), 2, impatient.stderr)
@@ -212,7 +221,8 @@ final class InterruptedApplyEndToEndTests: EndToEndTestCase {
         let old = LockHostName.format(Date().addingTimeInterval(-7200))
         incus(["project", "set", project, "user.compose.lock=pid=1 host=elsewhere since=\(old) token=x"])
         let (taken, lines) = applySucceeds(plan)
-        XCTAssertTrue(lines.contains { $0.contains("older than 3600 s") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(
+            lines.contains { $0.contains("not renewed for more than 300 s") }, lines.joined(separator: "\n"))
         XCTAssertEqual(taken.writeRequests, [])
         XCTAssertNil(try query("/1.0/projects/\(project)")["config"]?["user.compose.lock"])
     }
