@@ -1,0 +1,74 @@
+import Apply
+import Foundation
+import Plan
+import XCTest
+
+/// `compose-apply --remote NAME` over HTTPS with a TLS client certificate, set up the way a user
+/// does it: the server listens on a loopback address, `incus remote add` with a trust token writes
+/// the client configuration, and compose-apply reads it from `$INCUS_CONF`.
+final class RemoteEndToEndTests: EndToEndTestCase {
+    private var configDirectory = ""
+    private let clientName = "compose-apply-e2e-" + String(UUID().uuidString.prefix(6)).lowercased()
+
+    override func tearDown() {
+        Shell.run("/usr/bin/incus", ["config", "trust", "remove", clientName], environment: environment)
+        Shell.run("/usr/bin/incus", ["config", "unset", "core.https_address"], environment: environment)
+        try? FileManager.default.removeItem(atPath: configDirectory)
+        super.tearDown()
+    }
+
+    func testApplyOverHTTPSWithAClientCertificate() throws {
+        let port = Int.random(in: 18000...18999)
+        incus(["config", "set", "core.https_address", "127.0.0.1:\(port)"])
+        let token =
+            incus(["config", "trust", "add", clientName, "--quiet"])
+            .split(separator: "\n").last.map(String.init) ?? ""
+        configDirectory = NSTemporaryDirectory() + "incus-conf-" + project
+        var clientEnvironment = environment
+        clientEnvironment["INCUS_CONF"] = configDirectory
+        let added = Shell.run(
+            "/usr/bin/incus",
+            ["remote", "add", "e2e", "https://127.0.0.1:\(port)", "--accept-certificate", "--token", token],
+            environment: clientEnvironment)
+        XCTAssertEqual(added.status, 0, added.stderr)
+
+        let plan = webPlan(basePort: Int.random(in: 25000...29000))
+        let planPath = NSTemporaryDirectory() + project + "-remote.json"
+        try JanssonCoding.encode(plan.jsonValue).write(toFile: planPath, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: planPath) }
+        // No usable unix socket: everything must go over HTTPS.
+        clientEnvironment["INCUS_SOCKET"] = "/nonexistent/unix.socket"
+        clientEnvironment["INCUS_DIR"] = "/nonexistent"
+
+        let first = Shell.run(
+            try CompilerBinary.applyPath(), ["--remote", "e2e", planPath], environment: clientEnvironment)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(try names("/1.0/instances?project=\(project)").contains("web-1"), first.stderr)
+
+        let second = Shell.run(
+            try CompilerBinary.applyPath(), ["--remote", "e2e", planPath], environment: clientEnvironment)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stderr.contains("(0 write requests"), second.stderr)
+
+        let destroyed = Shell.run(
+            try CompilerBinary.applyPath(), ["--remote", "e2e", "--destroy", "--volumes", planPath],
+            environment: clientEnvironment)
+        XCTAssertEqual(destroyed.status, 0, destroyed.stderr)
+        XCTAssertFalse(try names("/1.0/projects").contains(project))
+    }
+
+    func testUnknownRemoteIsAClearError() throws {
+        configDirectory = NSTemporaryDirectory() + "incus-conf-" + project
+        try FileManager.default.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
+        let plan = webPlan(basePort: Int.random(in: 25000...29000))
+        let planPath = NSTemporaryDirectory() + project + "-remote.json"
+        try JanssonCoding.encode(plan.jsonValue).write(toFile: planPath, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: planPath) }
+        var clientEnvironment = environment
+        clientEnvironment["INCUS_CONF"] = configDirectory
+        let result = Shell.run(
+            try CompilerBinary.applyPath(), ["--remote", "nowhere", planPath], environment: clientEnvironment)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("no remote named \"nowhere\""), result.stderr)
+    }
+}
