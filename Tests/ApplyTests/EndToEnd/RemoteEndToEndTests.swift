@@ -11,7 +11,12 @@ final class RemoteEndToEndTests: EndToEndTestCase {
     private let clientName = "compose-apply-e2e-" + String(UUID().uuidString.prefix(6)).lowercased()
 
     override func tearDown() {
-        Shell.run("/usr/bin/incus", ["config", "trust", "remove", clientName], environment: environment)
+        // The trust store is keyed by fingerprint, not by the name given to the token.
+        let certificates = (try? query("/1.0/certificates?recursion=1").arrayValue) ?? []
+        for certificate in certificates where certificate["name"]?.stringValue == clientName {
+            let fingerprint = certificate["fingerprint"]?.stringValue ?? ""
+            Shell.run("/usr/bin/incus", ["config", "trust", "remove", fingerprint], environment: environment)
+        }
         Shell.run("/usr/bin/incus", ["config", "unset", "core.https_address"], environment: environment)
         try? FileManager.default.removeItem(atPath: configDirectory)
         super.tearDown()
