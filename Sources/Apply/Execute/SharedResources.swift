@@ -189,12 +189,19 @@ enum SharedResources {
         _ name: String, network: PlanNetwork, config: [String: String], _ context: ApplyContext
     ) throws {
         do {
-            try context.client.send(
-                "POST", "/1.0/networks",
-                body: .object([
-                    "name": .string(name), "type": .string(network.type), "description": .string(network.description),
-                    "config": .stringMap(config),
-                ]), action: "create network", resource: name)
+            try retryingTransientBridgeErrors {
+                // A failed attempt may still have created the network: then finish it with a PUT.
+                if try context.client.network(name) != nil {
+                    try putNetwork(name, config: config, description: network.description, context)
+                    return
+                }
+                try context.client.send(
+                    "POST", "/1.0/networks",
+                    body: .object([
+                        "name": .string(name), "type": .string(network.type),
+                        "description": .string(network.description), "config": .stringMap(config),
+                    ]), action: "create network", resource: name)
+            }
         } catch let error as IncusError
             where error.message.localizedCaseInsensitiveContains("subnet")
             && (config["ipv4.address"] ?? "auto") == "auto"
@@ -210,9 +217,29 @@ enum SharedResources {
     )
         throws
     {
-        try context.client.send(
-            "PUT", "/1.0/networks/\(name)",
-            body: .object(["config": .stringMap(config), "description": .string(description)]),
-            action: "update network", resource: name)
+        try retryingTransientBridgeErrors {
+            try context.client.send(
+                "PUT", "/1.0/networks/\(name)",
+                body: .object(["config": .stringMap(config), "description": .string(description)]),
+                action: "update network", resource: name)
+        }
+    }
+
+    /// Runs `body` again (at most twice more, half a second apart) when Incus fails a bridge change
+    /// because a container's veth vanished while it listed the bridge's ports: a race with an
+    /// instance being stopped or deleted at the same moment, gone on the next attempt.
+    static func retryingTransientBridgeErrors(_ body: () throws -> Void) throws {
+        var attempt = 1
+        while true {
+            do {
+                try body()
+                return
+            } catch let error as IncusError
+                where attempt < 3 && error.message.contains("Failed to delete bridge children interfaces")
+            {
+                attempt += 1
+                usleep(500_000)
+            }
+        }
     }
 }
