@@ -42,21 +42,21 @@ struct CanonicalSyntax {
     func transform(_ node: YAMLNode, path: TreePath, display: DisplayPath) throws -> YAMLNode {
         let location = node.location
         if let text = node.scalar.flatMap({ node.isNull ? nil : $0.text }) {
-            if path.matches("services.*.build") { return .mapping([("context", node)], at: location) }
-            if path.matches("services.*.extends") { return .mapping([("service", node)], at: location) }
-            if path.matches("include.[]") { return .mapping([("path", node)], at: location) }
-            if path.matches("services.*.secrets.[]") || path.matches("services.*.configs.[]")
-                || path.matches("services.*.build.secrets.[]")
+            if path.matches(Pattern.servicesBuild) { return .mapping([("context", node)], at: location) }
+            if path.matches(Pattern.servicesExtends) { return .mapping([("service", node)], at: location) }
+            if path.matches(Pattern.includeItem) { return .mapping([("path", node)], at: location) }
+            if path.matches(Pattern.servicesSecretsItem) || path.matches(Pattern.servicesConfigsItem)
+                || path.matches(Pattern.servicesBuildSecretsItem)
             {
                 return .mapping([("source", node)], at: location)
             }
-            if path.matches("services.*.dns") || path.matches("services.*.label_file") {
+            if path.matches(Pattern.servicesDns) || path.matches(Pattern.servicesLabelFile) {
                 return .sequence([node], at: location)
             }
-            if path.matches("services.*.env_file") {
+            if path.matches(Pattern.servicesEnvFile) {
                 return .sequence([Self.envFile(node)], at: location)
             }
-            if path.matches("services.*.volumes.[]") {
+            if path.matches(Pattern.servicesVolumesItem) {
                 do {
                     return try ComposeVolumeSyntax.parse(text).node(at: location)
                 } catch {
@@ -64,9 +64,9 @@ struct CanonicalSyntax {
                     throw CompileError("invalid volume '\(text)': \(error)", at: location, path: display.text)
                 }
             }
-            if path.matches("services.*.devices.[]") { return Self.device(text, at: location) }
+            if path.matches(Pattern.servicesDevicesItem) { return Self.device(text, at: location) }
         }
-        if path.matches("services.*.ports"), let items = node.sequence {
+        if path.matches(Pattern.servicesPorts), let items = node.sequence {
             var ports: [YAMLNode] = []
             for (index, item) in items.enumerated() {
                 if item.mapping != nil {
@@ -94,14 +94,14 @@ struct CanonicalSyntax {
             return .sequence(ports, at: location)
         }
         if let items = node.sequence {
-            if path.matches("services.*.depends_on") {
+            if path.matches(Pattern.servicesDependsOn) {
                 return .mapping(items.map { ($0.scalar?.text ?? "", Self.dependency(at: $0.location)) }, at: location)
             }
-            if path.matches("services.*.networks") || path.matches("services.*.models") {
+            if path.matches(Pattern.servicesNetworks) || path.matches(Pattern.servicesModels) {
                 return .mapping(items.map { ($0.scalar?.text ?? "", .null(at: $0.location)) }, at: location)
             }
-            if path.matches("services.*.env_file") { return .sequence(items.map(Self.envFile), at: location) }
-            if path.matches("services.*.build.additional_contexts") || path.matches("services.*.build.ssh") {
+            if path.matches(Pattern.servicesEnvFile) { return .sequence(items.map(Self.envFile), at: location) }
+            if path.matches(Pattern.servicesBuildAdditionalContexts) || path.matches(Pattern.servicesBuildSsh) {
                 return .mapping(
                     items.map { item in
                         let text = item.scalar?.text ?? ""
@@ -112,7 +112,7 @@ struct CanonicalSyntax {
                     }, at: location)
             }
         }
-        if path.matches("services.*.depends_on"), let pairs = node.mapping {
+        if path.matches(Pattern.servicesDependsOn), let pairs = node.mapping {
             return .mapping(
                 pairs.map { pair in
                     var value = pair.value
@@ -125,7 +125,7 @@ struct CanonicalSyntax {
                     return (pair.key, value)
                 }, at: location)
         }
-        if ["volumes.*", "networks.*", "secrets.*", "configs.*"].contains(where: path.matches), node.mapping != nil {
+        if Pattern.resources.contains(where: path.matches), node.mapping != nil {
             var resource = try recurse(node, path: path, display: display)
             if let external = resource["external"], external.mapping != nil {
                 resource.set("external", .bool(true, at: external.location))
@@ -182,4 +182,26 @@ struct CanonicalSyntax {
                 ("permissions", .string(permissions, at: location)),
             ], at: location)
     }
+}
+
+/// The tree paths this file tests, built once.
+private enum Pattern {
+    static let resources = ["volumes.*", "networks.*", "secrets.*", "configs.*"].map(TreePath.init(pattern:))
+    static let includeItem = TreePath(pattern: "include.[]")
+    static let servicesBuild = TreePath(pattern: "services.*.build")
+    static let servicesBuildAdditionalContexts = TreePath(pattern: "services.*.build.additional_contexts")
+    static let servicesBuildSecretsItem = TreePath(pattern: "services.*.build.secrets.[]")
+    static let servicesBuildSsh = TreePath(pattern: "services.*.build.ssh")
+    static let servicesConfigsItem = TreePath(pattern: "services.*.configs.[]")
+    static let servicesDependsOn = TreePath(pattern: "services.*.depends_on")
+    static let servicesDevicesItem = TreePath(pattern: "services.*.devices.[]")
+    static let servicesDns = TreePath(pattern: "services.*.dns")
+    static let servicesEnvFile = TreePath(pattern: "services.*.env_file")
+    static let servicesExtends = TreePath(pattern: "services.*.extends")
+    static let servicesLabelFile = TreePath(pattern: "services.*.label_file")
+    static let servicesModels = TreePath(pattern: "services.*.models")
+    static let servicesNetworks = TreePath(pattern: "services.*.networks")
+    static let servicesPorts = TreePath(pattern: "services.*.ports")
+    static let servicesSecretsItem = TreePath(pattern: "services.*.secrets.[]")
+    static let servicesVolumesItem = TreePath(pattern: "services.*.volumes.[]")
 }

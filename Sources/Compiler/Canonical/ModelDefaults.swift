@@ -7,21 +7,21 @@ enum ModelDefaults {
         var result = node
         let location = node.location
         if node.mapping != nil {
-            if path.matches("services.*.build"), node["context"] == nil {
+            if path.matches(Pattern.servicesBuild), node["context"] == nil {
                 result.set("context", .string(".", at: location))
             }
-            if path.matches("services.*.secrets.[]"), node["target"] == nil {
+            if path.matches(Pattern.servicesSecretsItem), node["target"] == nil {
                 result.set("target", .string("/run/secrets/\(node["source"]?.scalar?.text ?? "")", at: location))
             }
-            if path.matches("services.*.ports.[]") {
+            if path.matches(Pattern.servicesPortsItem) {
                 if node["protocol"] == nil { result.set("protocol", .string("tcp", at: location)) }
                 if node["mode"] == nil { result.set("mode", .string("ingress", at: location)) }
             }
-            if path.matches("services.*.volumes.[].bind"), node["create_host_path"] == nil {
+            if path.matches(Pattern.servicesVolumesItemBind), node["create_host_path"] == nil {
                 result.set("create_host_path", .bool(true, at: location))
             }
-            if path.matches("services.*.deploy.resources.reservations.devices.[]")
-                || path.matches("services.*.gpus.[]"),
+            if path.matches(Pattern.servicesDeployResourcesReservationsDevicesItem)
+                || path.matches(Pattern.servicesGpusItem),
                 node["count"] == nil, node["device_ids"] == nil
             {
                 result.set("count", .string("all", at: location))
@@ -41,4 +41,15 @@ enum ModelDefaults {
         }
         return result
     }
+}
+
+/// The tree paths this file tests, built once.
+private enum Pattern {
+    static let servicesBuild = TreePath(pattern: "services.*.build")
+    static let servicesDeployResourcesReservationsDevicesItem = TreePath(
+        pattern: "services.*.deploy.resources.reservations.devices.[]")
+    static let servicesGpusItem = TreePath(pattern: "services.*.gpus.[]")
+    static let servicesPortsItem = TreePath(pattern: "services.*.ports.[]")
+    static let servicesSecretsItem = TreePath(pattern: "services.*.secrets.[]")
+    static let servicesVolumesItemBind = TreePath(pattern: "services.*.volumes.[].bind")
 }

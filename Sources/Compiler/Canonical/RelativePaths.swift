@@ -8,18 +8,16 @@ struct RelativePaths {
 
     func apply(_ node: YAMLNode, path: TreePath = TreePath()) -> YAMLNode {
         var result = node
-        let rules: [(String, (YAMLNode) -> YAMLNode)] = [
-            ("services.*.build.context", context), ("services.*.build.additional_contexts.*", context),
-            ("services.*.build.ssh.*", plain), ("services.*.env_file.[].path", plain),
-            ("services.*.label_file.[]", plain), ("services.*.extends.file", plain),
-            ("services.*.develop.watch.[].path", plain), ("configs.*.file", plain), ("secrets.*.file", plain),
-        ]
-        if let rule = rules.first(where: { path.matches($0.0) }) { return rule.1(node) }
-        if path.matches("services.*.volumes.[]"), node["type"]?.scalar?.text == "bind", let source = node["source"] {
+        if let rule = Self.rules.first(where: { path.matches($0.path) }) {
+            return rule.isContext ? context(node) : plain(node)
+        }
+        if path.matches(Pattern.servicesVolumesItem), node["type"]?.scalar?.text == "bind", let source = node["source"]
+        {
             result.set("source", plain(source))
             return result
         }
-        if path.matches("volumes.*"), node["driver"]?.scalar?.text == "local", var options = node["driver_opts"],
+        if path.matches(Pattern.volumesEntry), node["driver"]?.scalar?.text == "local",
+            var options = node["driver_opts"],
             options["o"]?.scalar?.text == "bind", let device = options["device"]
         {
             options.set("device", plain(device))
@@ -40,6 +38,14 @@ struct RelativePaths {
         }
         return result
     }
+
+    /// Where a path is resolved: build contexts (`isContext`, URLs left alone) or plain paths.
+    static let rules: [(path: TreePath, isContext: Bool)] = [
+        ("services.*.build.context", true), ("services.*.build.additional_contexts.*", true),
+        ("services.*.build.ssh.*", false), ("services.*.env_file.[].path", false),
+        ("services.*.label_file.[]", false), ("services.*.extends.file", false),
+        ("services.*.develop.watch.[].path", false), ("configs.*.file", false), ("secrets.*.file", false),
+    ].map { (TreePath(pattern: $0.0), $0.1) }
 
     /// A path scalar resolved against the directory; other nodes unchanged.
     func plain(_ node: YAMLNode) -> YAMLNode {
@@ -63,4 +69,10 @@ struct RelativePaths {
         if path.hasPrefix("/") { return path }
         return FilePaths.absolute(path, relativeTo: directory)
     }
+}
+
+/// The tree paths this file tests, built once.
+private enum Pattern {
+    static let servicesVolumesItem = TreePath(pattern: "services.*.volumes.[]")
+    static let volumesEntry = TreePath(pattern: "volumes.*")
 }

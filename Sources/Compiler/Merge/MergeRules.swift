@@ -36,7 +36,7 @@ enum MergeRules {
         if toSequence.contains(where: path.matches) {
             return .sequence(keyValueItems(base) + keyValueItems(overlay), at: base.location)
         }
-        if path.matches("services.*.depends_on") {
+        if path.matches(Pattern.servicesDependsOn) {
             let defaults: [(String, YAMLNode)] = [
                 ("condition", .string("service_started", at: base.location)),
                 ("required", .bool(true, at: base.location)),
@@ -48,17 +48,17 @@ enum MergeRules {
         if asMapping.contains(where: path.matches) {
             return try mergeMappings(asMapping(base), asMapping(overlay), path: path, display: display)
         }
-        if path.matches("services.*.build") {
+        if path.matches(Pattern.servicesBuild) {
             return try mergeMappings(buildMapping(base), buildMapping(overlay), path: path, display: display)
         }
-        if path.matches("services.*.extra_hosts") {
+        if path.matches(Pattern.servicesExtraHosts) {
             let existing = keyValueItems(base)
             let texts = Set(existing.compactMap(\.scalar?.text))
             let added = keyValueItems(overlay).filter { !texts.contains($0.scalar?.text ?? "") }
             return .sequence(existing + added, at: base.location)
         }
-        if path.matches("services.*.ulimits.*") { return overlay }
-        if path.matches("services.*.logging"), let basePairs = base.mapping, let overlayPairs = overlay.mapping {
+        if path.matches(Pattern.servicesUlimitsEntry) { return overlay }
+        if path.matches(Pattern.servicesLogging), let basePairs = base.mapping, let overlayPairs = overlay.mapping {
             let baseDriver = basePairs.first { $0.key == "driver" }?.value.scalar?.text
             let overlayDriver = overlayPairs.first { $0.key == "driver" }?.value.scalar?.text
             if let baseDriver, let overlayDriver, baseDriver != overlayDriver { return overlay }
@@ -137,4 +137,13 @@ enum MergeRules {
         guard node.scalar != nil, !node.isNull else { return node }
         return .mapping([("context", node)], at: node.location)
     }
+}
+
+/// The tree paths this file tests, built once.
+private enum Pattern {
+    static let servicesBuild = TreePath(pattern: "services.*.build")
+    static let servicesDependsOn = TreePath(pattern: "services.*.depends_on")
+    static let servicesExtraHosts = TreePath(pattern: "services.*.extra_hosts")
+    static let servicesLogging = TreePath(pattern: "services.*.logging")
+    static let servicesUlimitsEntry = TreePath(pattern: "services.*.ulimits.*")
 }

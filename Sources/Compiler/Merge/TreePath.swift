@@ -19,25 +19,16 @@ struct TreePath: Hashable, CustomStringConvertible {
     /// The path of a sequence item.
     var item: TreePath { next("[]") }
 
+    /// Whether this path matches `pattern`. Patterns are built once (`static let`), never per node:
+    /// this runs for every node of every file, many patterns each.
     func matches(_ pattern: TreePath) -> Bool {
-        guard pattern.components.count == components.count else { return false }
-        return zip(components, pattern.components).allSatisfy { $1 == "*" || $0 == $1 }
-    }
-
-    /// Same as `matches(TreePath(pattern:))` without building the pattern: this runs for every node of
-    /// every file, many patterns each, so it must not allocate.
-    func matches(_ pattern: String) -> Bool {
-        var index = 0
-        var rest = Substring(pattern)
-        while !rest.isEmpty {
-            let part = rest.prefix { $0 != "." }
-            rest = rest.dropFirst(part.count)
-            if rest.first == "." { rest = rest.dropFirst() }
-            if part.isEmpty { continue }
-            guard index < components.count, part == "*" || part == components[index] else { return false }
-            index += 1
+        let count = components.count
+        guard pattern.components.count == count else { return false }
+        for index in 0..<count {
+            let part = pattern.components[index]
+            if part != "*" && part != components[index] { return false }
         }
-        return index == components.count
+        return true
     }
 
     var description: String { components.joined(separator: ".") }
