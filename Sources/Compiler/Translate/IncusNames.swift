@@ -1,3 +1,5 @@
+import Plan
+
 /// Incus naming rules, applied deterministically so the same compose names give the same Incus names.
 enum IncusNames {
     /// An instance name: a valid hostname label (letters, digits, `-`; 1-63 characters; starting with
