@@ -17,12 +17,12 @@ struct ModelNormalization {
         var model = model
         model.set("name", .string(projectName, at: model.location))
         var usesDefault = false
-        if var services = model["services"], let pairs = services.mapping {
-            for pair in pairs {
-                var service = pair.value
-                guard service.mapping != nil else { continue }
-                service = normalizeService(service, usesDefault: &usesDefault)
-                services.set(pair.key, service)
+        if var services = model["services"], services.mapping != nil {
+            // One pass over the pairs, not `set` per service: that searches the mapping each time.
+            services.updatePairs { pairs in
+                for index in pairs.indices where pairs[index].value.mapping != nil {
+                    pairs[index].value = normalizeService(pairs[index].value, usesDefault: &usesDefault)
+                }
             }
             model.set("services", services)
         }
@@ -33,15 +33,18 @@ struct ModelNormalization {
             model.set("networks", networks)
         }
         for kind in ["networks", "volumes", "configs", "secrets"] {
-            guard var resources = model[kind], let pairs = resources.mapping else { continue }
-            for pair in pairs {
-                var resource = pair.value.isNull ? YAMLNode.mapping([], at: pair.keyLocation) : pair.value
-                if resource.mapping != nil, resource["name"] == nil || resource["name"]?.isNull == true {
-                    let external = resource["external"].map(Self.isTrue) ?? false
-                    let name = external ? pair.key : "\(projectName)_\(pair.key)"
-                    resource.set("name", .string(name, at: pair.keyLocation))
+            guard var resources = model[kind], resources.mapping != nil else { continue }
+            resources.updatePairs { pairs in
+                for index in pairs.indices {
+                    let pair = pairs[index]
+                    var resource = pair.value.isNull ? YAMLNode.mapping([], at: pair.keyLocation) : pair.value
+                    if resource.mapping != nil, resource["name"] == nil || resource["name"]?.isNull == true {
+                        let external = resource["external"].map(Self.isTrue) ?? false
+                        let name = external ? pair.key : "\(projectName)_\(pair.key)"
+                        resource.set("name", .string(name, at: pair.keyLocation))
+                    }
+                    pairs[index].value = resource
                 }
-                resources.set(pair.key, resource)
             }
             model.set(kind, resources)
         }

@@ -170,8 +170,14 @@ private func parseYAMLFloat(_ text: String) -> Double? {
     default: break
     }
     // ASCII bytes first: this runs for every scalar, some of them megabytes long.
-    let allowed = Set("0123456789.eE+-".utf8)
-    guard text.utf8.allSatisfy({ allowed.contains($0) }), text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 })
-    else { return nil }
+    var hasDigit = false
+    for byte in text.utf8 {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): hasDigit = true
+        case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"): break
+        default: return nil
+        }
+    }
+    guard hasDigit else { return nil }
     return Double(text)
 }

@@ -87,11 +87,20 @@ enum MergeRules {
         -> YAMLNode
     {
         var pairs = base.mapping ?? []
-        for pair in overlay.mapping ?? [] {
-            if let index = pairs.firstIndex(where: { $0.key == pair.key }) {
+        let overlayPairs = overlay.mapping ?? []
+        // Keys indexed once: a search per key would be quadratic in the number of services.
+        var positions: [String: Int] = [:]
+        if !overlayPairs.isEmpty {
+            for (position, pair) in pairs.enumerated() where positions[pair.key] == nil {
+                positions[pair.key] = position
+            }
+        }
+        for pair in overlayPairs {
+            if let index = positions[pair.key] {
                 pairs[index].value = try merge(
                     pairs[index].value, pair.value, path: path.next(pair.key), display: display.key(pair.key))
             } else {
+                positions[pair.key] = pairs.count
                 pairs.append(pair)
             }
         }

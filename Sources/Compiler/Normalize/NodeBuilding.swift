@@ -34,19 +34,29 @@ extension YAMLNode {
 
     /// Sets or replaces `key` in a mapping node (no effect on other kinds).
     mutating func set(_ key: String, _ value: YAMLNode) {
-        guard var pairs = mapping else { return }
-        if let index = pairs.firstIndex(where: { $0.key == key }) {
-            pairs[index].value = value
-        } else {
-            pairs.append(YAMLPair(key: key, keyLocation: value.location, value: value))
+        updatePairs { pairs in
+            if let index = pairs.firstIndex(where: { $0.key == key }) {
+                pairs[index].value = value
+            } else {
+                pairs.append(YAMLPair(key: key, keyLocation: value.location, value: value))
+            }
         }
-        content = .mapping(pairs)
     }
 
     /// Removes `key` from a mapping node.
     mutating func remove(_ key: String) {
-        guard let pairs = mapping else { return }
-        content = .mapping(pairs.filter { $0.key != key })
+        updatePairs { pairs in pairs.removeAll { $0.key == key } }
+    }
+
+    /// Changes the pairs of a mapping node in place (no effect on other kinds).
+    ///
+    /// The array is taken out of `content` before `body` runs, so it is not shared and changing it
+    /// does not copy it: setting one key of a 10,000-key mapping costs the search, not a copy.
+    mutating func updatePairs(_ body: (inout [YAMLPair]) throws -> Void) rethrows {
+        guard case .mapping(var pairs) = content else { return }
+        content = .sequence([])
+        defer { content = .mapping(pairs) }
+        try body(&pairs)
     }
 
     /// The text of a scalar that is a string, number or boolean (not null); `nil` otherwise.

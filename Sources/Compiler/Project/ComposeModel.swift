@@ -54,11 +54,14 @@ public struct ComposeModel: Sendable {
         let files = try composeFiles(options, sources: sources, start: explicitDirectory ?? cwd)
         let projectDirectory = explicitDirectory ?? FilePaths.directory(of: files[0])
         var variables = sources.variables
-        let name = try projectName(options, sources: sources, files: files, directory: projectDirectory)
+        var parsed: [String: YAMLNode] = [:]
+        let name = try projectName(
+            options, sources: sources, files: files, directory: projectDirectory, parsed: &parsed)
         variables["COMPOSE_PROJECT_NAME"] = name
         var loader = ModelLoader(
             environment: variables, workingDirectory: projectDirectory, home: options.environment["HOME"],
             lenient: purpose == .compile)
+        loader.parsed = parsed
         var model = try loader.load(files)
         model = ModelNormalization(projectName: name, environment: variables).apply(model)
         let profiles = options.profiles.isEmpty ? sources.profiles : options.profiles
@@ -110,9 +113,11 @@ public struct ComposeModel: Sendable {
     }
 
     /// `-p`, else `COMPOSE_PROJECT_NAME`, else the last `name:` of the files (interpolated), else
-    /// the project directory's name, lowercased with other characters dropped.
+    /// the project directory's name, lowercased with other characters dropped. Files parsed to find
+    /// `name:` are left in `parsed`, so loading does not parse them again.
     static func projectName(
-        _ options: CompileOptions, sources: EnvironmentSources, files: [String], directory: String
+        _ options: CompileOptions, sources: EnvironmentSources, files: [String], directory: String,
+        parsed: inout [String: YAMLNode]
     ) throws -> String {
         if let explicit = options.projectName ?? sources.projectName {
             guard ProjectName.isValid(explicit) else {
@@ -124,7 +129,9 @@ public struct ComposeModel: Sendable {
         }
         var fromFiles: String?
         for file in files {
-            let document = try YAMLParser().parse(try FilePaths.read(file, requestedAt: nil), file: file)
+            let document =
+                try parsed[file] ?? YAMLParser().parse(try FilePaths.read(file, requestedAt: nil), file: file)
+            parsed[file] = document
             guard let node = document["name"], let text = node.scalar?.text, !node.isNull else { continue }
             let variables = sources.variables
             do {

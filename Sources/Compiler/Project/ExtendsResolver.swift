@@ -23,20 +23,52 @@ struct ExtendsResolver {
         self.resets = resets
     }
 
+    /// A file's `services` mapping with its keys indexed, so looking up or replacing a service does
+    /// not scan the mapping (files can hold thousands of services).
+    struct ServiceTable {
+        private(set) var node: YAMLNode
+        private var positions: [String: Int] = [:]
+
+        init(_ node: YAMLNode) {
+            self.node = node
+            for (position, pair) in (node.mapping ?? []).enumerated() where positions[pair.key] == nil {
+                positions[pair.key] = position
+            }
+        }
+
+        var location: SourceLocation { node.location }
+
+        subscript(name: String) -> YAMLNode? {
+            guard let position = positions[name], case .mapping(let pairs) = node.content else { return nil }
+            return pairs[position].value
+        }
+
+        /// Replaces the service `name`, which must be in the table.
+        mutating func replace(_ name: String, with value: YAMLNode) {
+            guard let position = positions[name] else { return }
+            node.updatePairs { $0[position].value = value }
+        }
+    }
+
     mutating func apply(to document: YAMLNode) throws -> YAMLNode {
-        guard var services = document["services"], let pairs = services.mapping else { return document }
+        guard let servicesNode = document["services"], let pairs = servicesNode.mapping else { return document }
+        var services = ServiceTable(servicesNode)
         for pair in pairs {
             let merged = try resolve(
                 pair.key, in: &services, file: file, directory: loader.workingDirectory, chain: [], resets: resets)
-            services.set(pair.key, merged)
+            services.replace(pair.key, with: merged)
         }
         var result = document
-        result.set("services", services)
+        result.set("services", services.node)
         return result
     }
 
+    /// The service `name` of `services` with its `extends` chain merged in. Bases resolved on the
+    /// way are stored back into `services` when they come from the same file (resolving one gives
+    /// the same result whenever it is done, and a stored one has no `extends` left).
     mutating func resolve(
-        _ name: String, in services: inout YAMLNode, file: String, directory: String, chain: [Link], resets: ResetTags?
+        _ name: String, in services: inout ServiceTable, file: String, directory: String, chain: [Link],
+        resets: ResetTags?
     ) throws -> YAMLNode {
         guard let service = services[name] else {
             throw CompileError("service '\(name)' not found", at: services.location, path: "services")
@@ -53,10 +85,8 @@ struct ExtendsResolver {
             throw CompileError(
                 "circular extends: \(names.joined(separator: " → "))", at: extends.location, path: display)
         }
-        var baseServices: YAMLNode
-        var baseFile = file
-        var baseDirectory = directory
-        var baseResets: ResetTags?
+        var base: YAMLNode
+        let baseFile: String
         if let fileNode = extends["file"], let path = fileNode.scalar?.text, !fileNode.isNull {
             baseFile = FilePaths.absolute(path, relativeTo: directory)
             guard FilePaths.isFile(baseFile) else {
@@ -65,7 +95,7 @@ struct ExtendsResolver {
             }
             let (other, otherResets) = ResetTags.strip(try loader.read(baseFile, requestedAt: fileNode.location))
             filesRead.append(baseFile)
-            baseDirectory = FilePaths.directory(of: baseFile)
+            let baseDirectory = FilePaths.directory(of: baseFile)
             let canonical = RelativePaths(directory: baseDirectory, home: loader.home)
                 .apply(try CanonicalSyntax(lenient: loader.lenient).apply(other))
             guard let found = canonical["services"], found[reference] != nil else {
@@ -73,21 +103,21 @@ struct ExtendsResolver {
                     "cannot extend service '\(name)': service '\(reference)' not found in \(baseFile)",
                     at: serviceNode?.location ?? extends.location, path: display)
             }
-            baseServices = found
-            baseResets = otherResets
+            var baseServices = ServiceTable(found)
+            base = try resolve(
+                reference, in: &baseServices, file: baseFile, directory: baseDirectory, chain: chain + [link],
+                resets: otherResets)
         } else {
             guard services[reference] != nil else {
                 throw CompileError(
                     "cannot extend service '\(name)': service '\(reference)' not found in \(FilePaths.baseName(file))",
                     at: serviceNode?.location ?? extends.location, path: display)
             }
-            baseServices = services
-            baseResets = resets
+            baseFile = file
+            base = try resolve(
+                reference, in: &services, file: file, directory: directory, chain: chain + [link], resets: resets)
         }
-        var base = try resolve(
-            reference, in: &baseServices, file: baseFile, directory: baseDirectory, chain: chain + [link],
-            resets: baseResets)
-        if baseFile == file { services.set(reference, base) }
+        if baseFile == file { services.replace(reference, with: base) }
         if base.isNull { return service }
         if let resets { base = resets.rebased(from: ["services", name], to: []).apply(to: base) }
         var merged = try MergeRules.extend(base, with: service)

@@ -11,10 +11,12 @@ enum ModelConsistency {
 
     static func checkCycles(_ model: YAMLNode) throws {
         let services = model["services"]?.mapping ?? []
+        var nodes: [String: YAMLNode] = [:]
+        for pair in services where nodes[pair.key] == nil { nodes[pair.key] = pair.value }
         var state: [String: Bool] = [:]  // false: on the current path, true: done
         func visit(_ name: String, _ path: [String]) throws {
             if state[name] == true { return }
-            guard let service = services.first(where: { $0.key == name })?.value else { return }
+            guard let service = nodes[name] else { return }
             state[name] = false
             for dependency in service["depends_on"]?.mapping ?? [] {
                 if state[dependency.key] == false {

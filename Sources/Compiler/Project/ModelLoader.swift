@@ -16,6 +16,8 @@ struct ModelLoader {
     var filesRead: [String] = []
     /// Warnings about variables that were unset and had no default.
     var warnings = WarningList()
+    /// Files already parsed (to read the project name), each used once instead of parsing it again.
+    var parsed: [String: YAMLNode] = [:]
 
     /// Loads and merges `files` in order.
     mutating func load(_ files: [String]) throws -> YAMLNode {
@@ -30,9 +32,13 @@ struct ModelLoader {
 
     /// Parses and interpolates one file; it must hold a mapping.
     mutating func read(_ file: String, requestedAt location: SourceLocation? = nil) throws -> YAMLNode {
-        let bytes = try FilePaths.read(file, requestedAt: location)
+        let document: YAMLNode
+        if let done = parsed.removeValue(forKey: file) {
+            document = done
+        } else {
+            document = try YAMLParser().parse(try FilePaths.read(file, requestedAt: location), file: file)
+        }
         filesRead.append(file)
-        let document = try YAMLParser().parse(bytes, file: file)
         guard document.mapping != nil else {
             if document.isNull { throw CompileError("the compose file is empty", at: document.location) }
             throw CompileError("a compose file must be a mapping, not \(document.kindName)", at: document.location)
@@ -74,12 +80,12 @@ struct ModelLoader {
 extension ModelNormalization {
     /// `KEY` items of list-form `environment` take `KEY=value` from the environment when set there.
     func resolveEnvironmentItems(_ model: YAMLNode) -> YAMLNode {
-        guard var services = model["services"], let pairs = services.mapping else { return model }
-        for pair in pairs {
-            guard let env = pair.value["environment"], env.sequence != nil else { continue }
-            var service = pair.value
-            service.set("environment", resolve(env, keepEmpty: true))
-            services.set(pair.key, service)
+        guard var services = model["services"], services.mapping != nil else { return model }
+        services.updatePairs { pairs in
+            for index in pairs.indices {
+                guard let env = pairs[index].value["environment"], env.sequence != nil else { continue }
+                pairs[index].value.set("environment", resolve(env, keepEmpty: true))
+            }
         }
         var model = model
         model.set("services", services)
@@ -90,8 +96,9 @@ extension ModelNormalization {
 /// Warnings collected while loading, shared by a loader and the loaders it starts.
 final class WarningList: @unchecked Sendable {
     private(set) var items: [CompileWarning] = []
+    private var seen: Set<CompileWarning> = []
 
     func add(_ warning: CompileWarning) {
-        if !items.contains(warning) { items.append(warning) }
+        if seen.insert(warning).inserted { items.append(warning) }
     }
 }

@@ -5,59 +5,66 @@
 /// key itself is then dropped.
 enum ServiceEnvironment {
     static func apply(_ model: YAMLNode, projectVariables: [String: String]) throws -> YAMLNode {
-        guard var services = model["services"], let pairs = services.mapping else { return model }
-        for pair in pairs {
-            guard let envFiles = pair.value["env_file"]?.sequence, !envFiles.isEmpty else { continue }
-            var service = pair.value
-            let declared = KeyValues.entries(service["environment"])
-            var declaredValues: [String: String] = [:]
-            for entry in declared { if let value = entry.value { declaredValues[entry.key] = value } }
-            var variables: [String: String] = declaredValues
-            var order = declared.filter { $0.value != nil }.map(\.key)
-            var locations: [String: SourceLocation] = [:]
-            for (index, envFile) in envFiles.enumerated() {
-                guard let path = envFile["path"]?.scalar?.text else { continue }
-                let required = envFile["required"].map(ModelNormalization.isTrue) ?? true
-                guard FilePaths.isFile(path) else {
-                    if required {
-                        throw CompileError(
-                            "env file \(path) not found", at: envFile.location,
-                            path: "services.\(pair.key).env_file[\(index)]")
-                    }
-                    continue
-                }
-                let text = try DotEnvFiles.readText(path, requestedAt: envFile.location)
-                let before = Set(order)
-                if envFile["format"]?.scalar?.text == "raw" {
-                    for line in text.split(separator: "\n") {
-                        let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                        let key = String(parts[0])
-                        if variables.updateValue(parts.count > 1 ? String(parts[1]) : "", forKey: key) == nil {
-                            order.append(key)
-                        }
-                    }
-                } else {
-                    let parser = DotEnvParser(file: path) { projectVariables[$0] ?? declaredValues[$0] }
-                    try parser.parse(text, into: &variables, order: &order)
-                }
-                for key in order where !before.contains(key) { locations[key] = envFile.location }
+        guard var services = model["services"], services.mapping != nil else { return model }
+        try services.updatePairs { pairs in
+            for index in pairs.indices {
+                pairs[index].value = try apply(service: pairs[index], projectVariables: projectVariables)
             }
-            var result: [(String, YAMLNode)] = []
-            let declaredKeys = Set(declared.map(\.key))
-            for key in order where !declaredKeys.contains(key) {
-                result.append((key, .string(variables[key] ?? "", at: locations[key] ?? service.location)))
-            }
-            for entry in declared {
-                result.append(
-                    (entry.key, entry.value.map { .string($0, at: entry.location) } ?? .null(at: entry.location)))
-            }
-            service.set("environment", .mapping(result, at: service["environment"]?.location ?? service.location))
-            service.remove("env_file")
-            services.set(pair.key, service)
         }
         var result = model
         result.set("services", services)
         return result
+    }
+
+    /// One service with its env files folded in (unchanged without `env_file`).
+    static func apply(service pair: YAMLPair, projectVariables: [String: String]) throws -> YAMLNode {
+        guard let envFiles = pair.value["env_file"]?.sequence, !envFiles.isEmpty else { return pair.value }
+        var service = pair.value
+        let declared = KeyValues.entries(service["environment"])
+        var declaredValues: [String: String] = [:]
+        for entry in declared { if let value = entry.value { declaredValues[entry.key] = value } }
+        var variables: [String: String] = declaredValues
+        var order = declared.filter { $0.value != nil }.map(\.key)
+        var locations: [String: SourceLocation] = [:]
+        for (index, envFile) in envFiles.enumerated() {
+            guard let path = envFile["path"]?.scalar?.text else { continue }
+            let required = envFile["required"].map(ModelNormalization.isTrue) ?? true
+            guard FilePaths.isFile(path) else {
+                if required {
+                    throw CompileError(
+                        "env file \(path) not found", at: envFile.location,
+                        path: "services.\(pair.key).env_file[\(index)]")
+                }
+                continue
+            }
+            let text = try DotEnvFiles.readText(path, requestedAt: envFile.location)
+            let before = Set(order)
+            if envFile["format"]?.scalar?.text == "raw" {
+                for line in text.split(separator: "\n") {
+                    let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    let key = String(parts[0])
+                    if variables.updateValue(parts.count > 1 ? String(parts[1]) : "", forKey: key) == nil {
+                        order.append(key)
+                    }
+                }
+            } else {
+                let parser = DotEnvParser(file: path) { projectVariables[$0] ?? declaredValues[$0] }
+                try parser.parse(text, into: &variables, order: &order)
+            }
+            for key in order where !before.contains(key) { locations[key] = envFile.location }
+        }
+        var result: [(String, YAMLNode)] = []
+        let declaredKeys = Set(declared.map(\.key))
+        for key in order where !declaredKeys.contains(key) {
+            result.append((key, .string(variables[key] ?? "", at: locations[key] ?? service.location)))
+        }
+        for entry in declared {
+            result.append(
+                (entry.key, entry.value.map { .string($0, at: entry.location) } ?? .null(at: entry.location)))
+        }
+        service.set("environment", .mapping(result, at: service["environment"]?.location ?? service.location))
+        service.remove("env_file")
+        return service
     }
 }
 

@@ -12,6 +12,8 @@ enum ServiceDiscovery {
     static func addRecords(
         services: [YAMLPair], networks: [String: ResolvedNetwork], plan: inout Plan, context: inout TranslationContext
     ) throws {
+        var serviceNodes: [String: YAMLNode] = [:]
+        for service in services where serviceNodes[service.key] == nil { serviceNodes[service.key] = service.value }
         // Instances of each service, with the NIC each has on each Incus network.
         var members: [String: [String: [(instance: String, nic: String)]]] = [:]
         for instanceName in plan.instances.keys.sorted() {
@@ -30,7 +32,7 @@ enum ServiceDiscovery {
                     context.warn(
                         "external-network-dns",
                         "service names do not resolve on external network '\(network.composeName)': it is never modified; use instance names there",
-                        at: services.first(where: { $0.key == firstService })?.value["networks"]?.pair(
+                        at: serviceNodes[firstService]?["networks"]?.pair(
                             network.composeName)?.keyLocation)
                 }
                 continue
@@ -41,7 +43,7 @@ enum ServiceDiscovery {
             var lines: [String] = []
             for serviceName in byService.keys.sorted() {
                 let replicas = byService[serviceName] ?? []
-                guard let service = services.first(where: { $0.key == serviceName })?.value else { continue }
+                guard let service = serviceNodes[serviceName] else { continue }
                 let instanceNames = Set(replicas.map(\.instance))
                 var names = [serviceName]
                 if let aliases = service["networks"]?[network.composeName]?["aliases"] {
