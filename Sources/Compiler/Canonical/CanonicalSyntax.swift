@@ -40,6 +40,7 @@ struct CanonicalSyntax {
     }
 
     func transform(_ node: YAMLNode, path: TreePath, display: DisplayPath) throws -> YAMLNode {
+        guard Pattern.all.contains(where: path.canReach) else { return node }
         let location = node.location
         if let text = node.scalar.flatMap({ node.isNull ? nil : $0.text }) {
             if path.matches(Pattern.servicesBuild) { return .mapping([("context", node)], at: location) }
@@ -186,6 +187,13 @@ struct CanonicalSyntax {
 
 /// The tree paths this file tests, built once.
 private enum Pattern {
+    static let all =
+        resources + [
+            includeItem, servicesBuild, servicesBuildAdditionalContexts, servicesBuildSecretsItem, servicesBuildSsh,
+            servicesConfigsItem, servicesDependsOn, servicesDevicesItem, servicesDns, servicesEnvFile, servicesExtends,
+            servicesLabelFile, servicesModels, servicesNetworks, servicesPorts, servicesSecretsItem,
+            servicesVolumesItem,
+        ]
     static let resources = ["volumes.*", "networks.*", "secrets.*", "configs.*"].map(TreePath.init(pattern:))
     static let includeItem = TreePath(pattern: "include.[]")
     static let servicesBuild = TreePath(pattern: "services.*.build")

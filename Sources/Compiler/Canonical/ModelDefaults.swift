@@ -4,6 +4,7 @@
 /// `device_ids` takes every device.
 enum ModelDefaults {
     static func apply(_ node: YAMLNode, path: TreePath = TreePath()) -> YAMLNode {
+        guard Pattern.all.contains(where: path.canReach) else { return node }
         var result = node
         let location = node.location
         if node.mapping != nil {
@@ -45,6 +46,10 @@ enum ModelDefaults {
 
 /// The tree paths this file tests, built once.
 private enum Pattern {
+    static let all = [
+        servicesBuild, servicesDeployResourcesReservationsDevicesItem, servicesGpusItem, servicesPortsItem,
+        servicesSecretsItem, servicesVolumesItemBind,
+    ]
     static let servicesBuild = TreePath(pattern: "services.*.build")
     static let servicesDeployResourcesReservationsDevicesItem = TreePath(
         pattern: "services.*.deploy.resources.reservations.devices.[]")

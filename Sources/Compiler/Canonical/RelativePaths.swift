@@ -7,6 +7,7 @@ struct RelativePaths {
     var home: String?
 
     func apply(_ node: YAMLNode, path: TreePath = TreePath()) -> YAMLNode {
+        guard Pattern.all.contains(where: path.canReach) else { return node }
         var result = node
         if let rule = Self.rules.first(where: { path.matches($0.path) }) {
             return rule.isContext ? context(node) : plain(node)
@@ -73,6 +74,7 @@ struct RelativePaths {
 
 /// The tree paths this file tests, built once.
 private enum Pattern {
+    static let all = RelativePaths.rules.map(\.path) + [servicesVolumesItem, volumesEntry]
     static let servicesVolumesItem = TreePath(pattern: "services.*.volumes.[]")
     static let volumesEntry = TreePath(pattern: "volumes.*")
 }

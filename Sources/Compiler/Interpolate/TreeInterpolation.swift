@@ -17,9 +17,40 @@ public struct TreeInterpolation {
 
     /// Interpolates a whole document; errors point at the scalar with its compose path.
     public func apply(_ node: YAMLNode, path: String = "") throws -> YAMLNode {
+        var trail = Trail(root: path)
+        return try rewrite(node, trail: &trail) ?? node
+    }
+
+    /// The position of the node being visited, made into a compose path only when one is needed
+    /// (a scalar with a `$`), not for every node.
+    struct Trail {
+        enum Step {
+            case key(String)
+            case index(Int)
+        }
+
+        var root: String
+        var steps: [Step] = []
+
+        var text: String {
+            var path = root
+            for step in steps {
+                switch step {
+                case .key(let key): path = path.isEmpty ? key : path + "." + key
+                case .index(let index): path = "\(path)[\(index)]"
+                }
+            }
+            return path
+        }
+    }
+
+    /// The node interpolated, or `nil` when nothing in it changes (the caller keeps it as it is).
+    func rewrite(_ node: YAMLNode, trail: inout Trail) throws -> YAMLNode? {
         switch node.content {
         case .scalar(let scalar):
-            guard scalar.text.contains("$") else { return node }
+            // A byte test first: most values have no `$` at all.
+            guard scalar.text.utf8.contains(UInt8(ascii: "$")), scalar.text.contains("$") else { return nil }
+            let path = trail.text
             let text: String
             var template = self.template
             template.unset = { name in unset(name, node.location, path) }
@@ -28,23 +59,37 @@ public struct TreeInterpolation {
             } catch {
                 throw CompileError(error.message, at: node.location, path: path)
             }
-            guard text != scalar.text else { return node }
+            guard text != scalar.text else { return nil }
             var result = node
             result.content = .scalar(YAMLScalar(text, style: .doubleQuoted))
             return result
         case .mapping(let pairs):
+            var changed: [YAMLPair]?
+            for index in pairs.indices {
+                trail.steps.append(.key(pairs[index].key))
+                let value = try rewrite(pairs[index].value, trail: &trail)
+                trail.steps.removeLast()
+                guard let value else { continue }
+                if changed == nil { changed = pairs }
+                changed?[index].value = value
+            }
+            guard let changed else { return nil }
             var result = node
-            result.content = .mapping(
-                try pairs.map { pair in
-                    var pair = pair
-                    pair.value = try apply(pair.value, path: path.isEmpty ? pair.key : path + "." + pair.key)
-                    return pair
-                })
+            result.content = .mapping(changed)
             return result
         case .sequence(let items):
+            var changed: [YAMLNode]?
+            for index in items.indices {
+                trail.steps.append(.index(index))
+                let item = try rewrite(items[index], trail: &trail)
+                trail.steps.removeLast()
+                guard let item else { continue }
+                if changed == nil { changed = items }
+                changed?[index] = item
+            }
+            guard let changed else { return nil }
             var result = node
-            result.content = .sequence(
-                try items.enumerated().map { index, item in try apply(item, path: "\(path)[\(index)]") })
+            result.content = .sequence(changed)
             return result
         }
     }

@@ -9,9 +9,21 @@ struct ResetTags {
 
     /// Collects the tags of `document` and returns it without its `!reset` nodes and tags.
     static func strip(_ document: YAMLNode) -> (YAMLNode, ResetTags) {
+        // Most files have no such tag: a read-only look is cheaper than rebuilding the tree.
+        guard hasTags(document) else { return (document, ResetTags()) }
         var tags = ResetTags()
         let stripped = tags.strip(document, path: []) ?? document
         return (stripped, tags)
+    }
+
+    /// Whether `node` or a node under it is tagged `!reset` or `!override`.
+    static func hasTags(_ node: YAMLNode) -> Bool {
+        if node.tag == "!reset" || node.tag == "!override" { return true }
+        switch node.content {
+        case .scalar: return false
+        case .mapping(let pairs): return pairs.contains { hasTags($0.value) }
+        case .sequence(let items): return items.contains(where: hasTags)
+        }
     }
 
     mutating func strip(_ node: YAMLNode, path: [String]) -> YAMLNode? {

@@ -24,18 +24,30 @@ enum SequenceUnicity {
 
     /// The document with every such sequence deduplicated.
     static func apply(_ node: YAMLNode, path: TreePath = TreePath()) -> YAMLNode {
-        var result = node
+        deduplicated(node, path: path) ?? node
+    }
+
+    /// The node with its sequences deduplicated, or `nil` when it has no duplicate: the tree is
+    /// rebuilt only where an entry goes.
+    static func deduplicated(_ node: YAMLNode, path: TreePath) -> YAMLNode? {
+        guard rules.contains(where: { path.canReach($0.0) }) else { return nil }
         switch node.content {
-        case .scalar: return node
+        case .scalar: return nil
         case .mapping(let pairs):
-            result.content = .mapping(
-                pairs.map { pair in
-                    var pair = pair
-                    pair.value = apply(pair.value, path: path.next(pair.key))
-                    return pair
-                })
+            var changed: [YAMLPair]?
+            for index in pairs.indices {
+                guard let value = deduplicated(pairs[index].value, path: path.next(pairs[index].key)) else {
+                    continue
+                }
+                if changed == nil { changed = pairs }
+                changed?[index].value = value
+            }
+            guard let changed else { return nil }
+            var result = node
+            result.content = .mapping(changed)
+            return result
         case .sequence(let items):
-            guard let rule = rules.first(where: { path.matches($0.0) }) else { return node }
+            guard let rule = rules.first(where: { path.matches($0.0) }) else { return nil }
             var kept: [YAMLNode] = []
             var positions: [String: Int] = [:]
             for item in items {
@@ -47,9 +59,12 @@ enum SequenceUnicity {
                     kept.append(item)
                 }
             }
+            // Without a duplicate every item is kept, in its place.
+            guard kept.count < items.count else { return nil }
+            var result = node
             result.content = .sequence(kept)
+            return result
         }
-        return result
     }
 
     static func index(_ item: YAMLNode, _ indexer: Indexer) -> String {

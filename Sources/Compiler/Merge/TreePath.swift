@@ -31,6 +31,18 @@ struct TreePath: Hashable, CustomStringConvertible {
         return true
     }
 
+    /// Whether `pattern` can match this path or a path below it: a walk that only acts where some
+    /// pattern matches leaves a subtree no pattern can reach as it is, without visiting it.
+    func canReach(_ pattern: TreePath) -> Bool {
+        let count = components.count
+        guard count <= pattern.components.count else { return false }
+        for index in 0..<count {
+            let part = pattern.components[index]
+            if part != "*" && part != components[index] { return false }
+        }
+        return true
+    }
+
     var description: String { components.joined(separator: ".") }
 }
 
