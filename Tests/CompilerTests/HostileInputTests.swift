@@ -157,6 +157,23 @@ final class HostileInputTests: XCTestCase {
         XCTAssertLessThan(tooLarge.seconds, 2)
     }
 
+    /// `${A:-` 100,000 times in one value: each level copied the rest of the string and recursed, so
+    /// this crashed with a stack overflow after eight minutes and 14 GB. Nesting is now capped at 16.
+    func testDeeplyNestedInterpolation() throws {
+        let nested = String(repeating: "${A:-", count: 100_000) + "x" + String(repeating: "}", count: 100_000)
+        let result = try compile("services:\n  web:\n    image: nginx\n    environment:\n      A: \"\(nested)\"\n")
+        XCTAssertEqual(
+            refusal(result),
+            "DIR/compose.yaml:5:10: error: interpolation nests ${...} more than 16 levels deep"
+                + " (at services.web.environment.A)\n")
+        XCTAssertLessThan(result.seconds, 10)
+        XCTAssertLessThan(result.peakMegabytes, 500)
+        let sixteen = String(repeating: "${A:-", count: 16) + "x" + String(repeating: "}", count: 16)
+        let accepted = try compile("services:\n  web:\n    image: nginx\n    environment:\n      A: \"\(sixteen)\"\n")
+        XCTAssertEqual(accepted.status, 0, accepted.standardError)
+        XCTAssertTrue(accepted.standardOutput.contains("\"environment.A\": \"x\""))
+    }
+
     /// Nine levels of ten aliases each: 10⁹ nodes once expanded, from a file of under 1 KB. The parser
     /// counts expanded nodes as it goes and stops at the fifth level, where the count passes 100,000.
     func testBillionLaughs() throws {

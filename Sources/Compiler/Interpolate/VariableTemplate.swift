@@ -4,6 +4,8 @@ public enum InterpolationFailure: Error, Equatable, Sendable {
     case missingRequired(variable: String, reason: String)
     /// A `${` that does not start a valid substitution (`${}`, `${1}`, `${A B}`, a missing `}`).
     case invalidTemplate(String)
+    /// Defaults nested deeper than `VariableTemplate.maximumNesting` (`${A:-${A:-${A:-…}}}`).
+    case nestedTooDeep
 
     /// The sentence users see, worded like docker compose's.
     public var message: String {
@@ -13,6 +15,8 @@ public enum InterpolationFailure: Error, Equatable, Sendable {
             return "required variable \(variable) is missing a value: \(reason)"
         case .invalidTemplate(let template):
             return "invalid interpolation format \"\(template)\"; you may need to escape any $ with another $"
+        case .nestedTooDeep:
+            return "interpolation nests ${...} more than \(VariableTemplate.maximumNesting) levels deep"
         }
     }
 }
@@ -35,9 +39,18 @@ public struct VariableTemplate {
         self.unset = unset
     }
 
+    /// Deepest nesting of substitutions inside defaults and alternatives. Each level copies the rest of
+    /// the string and holds a stack frame, so a megabyte of `${A:-` would otherwise exhaust both.
+    public static let maximumNesting = 16
+
     /// The string with every substitution applied.
     public func substitute(_ text: String) throws(InterpolationFailure) -> String {
+        try substitute(text, depth: 0)
+    }
+
+    func substitute(_ text: String, depth: Int) throws(InterpolationFailure) -> String {
         guard text.contains("$") else { return text }
+        guard depth <= Self.maximumNesting else { throw .nestedTooDeep }
         let chars = Array(text.unicodeScalars)
         var output = String.UnicodeScalarView()
         var index = 0
@@ -67,7 +80,7 @@ public struct VariableTemplate {
                     throw .invalidTemplate(text)
                 }
                 let body = String(String.UnicodeScalarView(chars[(index + 2)..<close]))
-                let value = try braced(body, template: text)
+                let value = try braced(body, template: text, depth: depth)
                 output.append(contentsOf: value.unicodeScalars)
                 index = close + 1
             } else {
@@ -79,7 +92,7 @@ public struct VariableTemplate {
     }
 
     /// Evaluates the inside of `${...}`.
-    func braced(_ body: String, template: String) throws(InterpolationFailure) -> String {
+    func braced(_ body: String, template: String, depth: Int) throws(InterpolationFailure) -> String {
         let scalars = Array(body.unicodeScalars)
         guard let first = scalars.first, Self.isNameStart(first) else { throw .invalidTemplate(template) }
         var end = 1
@@ -98,13 +111,13 @@ public struct VariableTemplate {
         switch op {
         case ":-", "-":
             let useDefault = value == nil || (op == ":-" && value == "")
-            return useDefault ? try substitute(argument) : value ?? ""
+            return useDefault ? try substitute(argument, depth: depth + 1) : value ?? ""
         case ":+", "+":
             let useAlternative = value != nil && (op == "+" || value != "")
-            return useAlternative ? try substitute(argument) : value ?? ""
+            return useAlternative ? try substitute(argument, depth: depth + 1) : value ?? ""
         default:
             if let value, op == "?" || !value.isEmpty { return value }
-            throw .missingRequired(variable: name, reason: try substitute(argument))
+            throw .missingRequired(variable: name, reason: try substitute(argument, depth: depth + 1))
         }
     }
 
