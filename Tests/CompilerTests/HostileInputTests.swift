@@ -342,6 +342,30 @@ final class HostileInputTests: XCTestCase {
             "DIR/compose.yaml:1:11: error: include cycle: compose.yaml → compose.yaml (at include[0].path)\n")
     }
 
+    /// Long chains used to recurse once per link: 9,000 services each extending (or depending on) the
+    /// next overflowed the stack. Extends and include chains are capped at 64; depends_on is walked
+    /// without recursion.
+    func testLongChains() throws {
+        func chain(_ count: Int, _ link: (Int) -> String) -> String {
+            "services:\n"
+                + (0..<count).map { "  s\($0):\n    image: nginx\n" + ($0 < count - 1 ? link($0 + 1) : "") }.joined()
+        }
+        XCTAssertEqual(
+            try refusal(chain(100) { "    extends: s\($0)\n" }),
+            "DIR/compose.yaml:196:14: error: extends goes through more than 64 services (from 's0')"
+                + " (at services.s64.extends)\n")
+        let dependencies = try compile(chain(3_000) { "    depends_on: [s\($0)]\n" })
+        XCTAssertEqual(dependencies.status, 0, String(dependencies.standardError.prefix(1000)))
+        var files: [String: [UInt8]] = ["f70.yaml": Array("services: {}\n".utf8)]
+        for index in 0..<70 {
+            let name = index == 0 ? "compose.yaml" : "f\(index).yaml"
+            files[name] = Array("include: [f\(index + 1).yaml]\nservices:\n  s\(index):\n    image: nginx\n".utf8)
+        }
+        XCTAssertEqual(
+            refusal(try compile(files)),
+            "DIR/f63.yaml:1:11: error: include nests more than 64 files deep (at include[0].path)\n")
+    }
+
     // MARK: - Paths escaping the project directory
 
     /// `..` in include, extends, env_file and bind mounts is allowed, as in compose, and always

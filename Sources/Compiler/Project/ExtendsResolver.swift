@@ -17,6 +17,10 @@ struct ExtendsResolver {
         var service: String
     }
 
+    /// Longest `extends` chain followed. Each link is a level of recursion (and a copy of the chain),
+    /// so thousands of services extending each other would otherwise overflow the stack.
+    static let maximumChain = 64
+
     init(loader: ModelLoader, file: String, resets: ResetTags) {
         self.loader = loader
         self.file = file
@@ -80,6 +84,11 @@ struct ExtendsResolver {
             throw CompileError("extends needs the name of the service to extend", at: extends.location, path: display)
         }
         let link = Link(file: file, service: name)
+        guard chain.count < Self.maximumChain else {
+            throw CompileError(
+                "extends goes through more than \(Self.maximumChain) services (from '\(chain[0].service)')",
+                at: extends.location, path: display)
+        }
         if chain.contains(link) {
             let names = (chain + [link]).map { "\($0.service) (\(FilePaths.baseName($0.file)))" }
             throw CompileError(

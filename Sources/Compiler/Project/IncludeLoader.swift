@@ -11,6 +11,9 @@ struct IncludeLoader {
     var parent: ModelLoader
     var chain: [String]
 
+    /// Deepest chain of includes followed; each level is a recursion through the whole loader.
+    static let maximumDepth = 64
+
     func apply(to document: YAMLNode, filesRead: inout [String]) throws -> YAMLNode {
         guard let includeNode = document["include"] else { return document }
         var result = document
@@ -31,6 +34,11 @@ struct IncludeLoader {
             for (path, node) in zip(paths, pathNodes) where !FilePaths.isFile(path) {
                 throw CompileError(
                     "included file \(path) does not exist", at: node.location, path: display.key("path").text)
+            }
+            guard chain.count < Self.maximumDepth else {
+                throw CompileError(
+                    "include nests more than \(Self.maximumDepth) files deep", at: firstNode.location,
+                    path: display.key("path").text)
             }
             if chain.contains(paths[0]) {
                 let cycle = (chain + [paths[0]]).map(FilePaths.baseName).joined(separator: " → ")

@@ -23,25 +23,38 @@ enum DependencyGraph {
             edges[service.key] = dependencies.sorted()
         }
         // Depth-first search with colours; the first back edge found (in sorted order) is reported.
+        // Iterative: a chain of thousands of services would overflow the stack of a recursive one.
         var state: [String: Int] = [:]
-        var stack: [String] = []
-        func visit(_ name: String) throws {
-            state[name] = 1
-            stack.append(name)
-            for next in edges[name] ?? [] {
+        var path: [String] = []
+        var cursors: [Int] = []
+        for root in names.sorted() where state[root] == nil {
+            state[root] = 1
+            path = [root]
+            cursors = [0]
+            while let name = path.last, let cursor = cursors.last {
+                let dependencies = edges[name] ?? []
+                guard cursor < dependencies.count else {
+                    state[name] = 2
+                    path.removeLast()
+                    cursors.removeLast()
+                    continue
+                }
+                cursors[cursors.count - 1] = cursor + 1
+                let next = dependencies[cursor]
                 if state[next] == 1 {
-                    let cycleStart = stack.firstIndex(of: next) ?? 0
-                    let cycle = (stack[cycleStart...] + [next]).joined(separator: " → ")
+                    let cycleStart = path.firstIndex(of: next) ?? 0
+                    let cycle = (path[cycleStart...] + [next]).joined(separator: " → ")
                     throw CompileError(
                         "depends_on forms a cycle: \(cycle)", at: locations["\(name)->\(next)"],
                         path: "services.\(name).depends_on.\(next)")
                 }
-                if state[next] == nil { try visit(next) }
+                if state[next] == nil {
+                    state[next] = 1
+                    path.append(next)
+                    cursors.append(0)
+                }
             }
-            stack.removeLast()
-            state[name] = 2
         }
-        for name in names.sorted() where state[name] == nil { try visit(name) }
         return edges
     }
 }
