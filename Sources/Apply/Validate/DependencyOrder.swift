@@ -3,21 +3,39 @@ import Plan
 /// The `depends_on` graph between plan instances.
 enum DependencyOrder {
     /// Throws when `depends_on` has a cycle, naming one instance on it.
+    ///
+    /// Depth-first, without recursion: a plan can chain thousands of instances, which overflowed the
+    /// stack of a recursive walk before any request was sent.
     static func checkAcyclic(_ plan: Plan) throws {
         var state: [String: Bool] = [:]  // false: on the current path, true: done
-        func visit(_ name: String, path: [String]) throws {
-            if state[name] == true { return }
-            if state[name] == false {
-                let cycle = (path.drop(while: { $0 != name }) + [name]).joined(separator: " → ")
-                throw PlanError(
-                    "depends_on forms a cycle: \(cycle)", at: JSONPointer.make(["instances", name, "depends_on"]))
+        func dependencies(_ name: String) -> [String] { plan.instances[name]?.dependsOn.sorted() ?? [] }
+        for root in plan.instances.keys.sorted() where state[root] == nil {
+            state[root] = false
+            var path = [root]
+            var pending = [dependencies(root)]
+            var cursors = [0]
+            while let name = path.last, let cursor = cursors.last, let next = pending.last {
+                guard cursor < next.count else {
+                    state[name] = true
+                    path.removeLast()
+                    pending.removeLast()
+                    cursors.removeLast()
+                    continue
+                }
+                cursors[cursors.count - 1] = cursor + 1
+                let dependency = next[cursor]
+                if state[dependency] == true { continue }
+                if state[dependency] == false {
+                    let cycle = (path.drop(while: { $0 != dependency }) + [dependency]).joined(separator: " → ")
+                    throw PlanError(
+                        "depends_on forms a cycle: \(cycle)",
+                        at: JSONPointer.make(["instances", dependency, "depends_on"]))
+                }
+                state[dependency] = false
+                path.append(dependency)
+                pending.append(dependencies(dependency))
+                cursors.append(0)
             }
-            state[name] = false
-            for dependency in plan.instances[name]?.dependsOn.sorted() ?? [] {
-                try visit(dependency, path: path + [name])
-            }
-            state[name] = true
         }
-        for name in plan.instances.keys.sorted() { try visit(name, path: []) }
     }
 }
