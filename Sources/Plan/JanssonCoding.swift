@@ -19,7 +19,16 @@ public enum JanssonCoding {
     ///
     /// Sorted keys are what make plans byte-identical across runs: Swift dictionaries
     /// iterate in a per-process random order.
+    /// Written by `JSONWriter`, byte for byte what jansson's `json_dumps` gives
+    /// (`encodeWithJansson`).
     public static func encode(_ value: JSONValue, compact: Bool = false) -> String {
+        if let text = try? JSONWriter.encode(value, compact: compact) { return text }
+        return encodeWithJansson(value, compact: compact)
+    }
+
+    /// `encode` through jansson objects and `json_dumps`: the reference `JSONWriter` matches, and
+    /// what it falls back to for keys holding a NUL byte.
+    public static func encodeWithJansson(_ value: JSONValue, compact: Bool = false) -> String {
         guard let json = makeJansson(value) else { return "null\n" }
         defer { cjansson_decref(json) }
         var flags = Int(JSON_SORT_KEYS | JSON_ENCODE_ANY) | cjansson_real_precision(17)

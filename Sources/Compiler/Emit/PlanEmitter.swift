@@ -3,7 +3,151 @@ import Plan
 /// The emit stage: a plan as the exact bytes `compose-compile` prints.
 public enum PlanEmitter {
     /// Sorted keys, two-space indentation, one trailing newline: the same plan gives the same bytes.
+    ///
+    /// Written straight from the plan by `JSONWriter`, byte for byte what
+    /// `JanssonCoding.encode(plan.jsonValue)` gives (which a key holding a NUL byte falls back to).
     public static func emit(_ plan: Plan) -> String {
-        JanssonCoding.encode(plan.jsonValue)
+        var writer = JSONWriter(capacity: 4096 + plan.instances.count * 4096)
+        do {
+            try write(plan, to: &writer)
+        } catch {
+            return JanssonCoding.encodeWithJansson(plan.jsonValue)
+        }
+        writer.newline(0)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    // Members in byte order of their keys, as jansson's JSON_SORT_KEYS writes them.
+    private static func write(_ plan: Plan, to writer: inout JSONWriter) throws {
+        writer.openObject()
+        writer.member("format", first: true, depth: 0)
+        writer.writeInteger(plan.format)
+        writer.member("instances", depth: 0)
+        try writer.writeObject(plan.instances, depth: 1) { writer, instance, depth in
+            try write(instance, to: &writer, depth: depth)
+        }
+        writer.member("networks", depth: 0)
+        try writer.writeObject(plan.networks, depth: 1) { writer, network, depth in
+            writer.openObject()
+            writer.member("compose_name", first: true, depth: depth)
+            writer.writeString(network.composeName)
+            writer.member("config", depth: depth)
+            try writer.writeStringMap(network.config, depth: depth + 1)
+            writer.member("description", depth: depth)
+            writer.writeString(network.description)
+            writer.member("external", depth: depth)
+            writer.append(network.external ? "true" : "false")
+            writer.member("type", depth: depth)
+            writer.writeString(network.type)
+            writer.closeObject(depth: depth)
+        }
+        writer.member("placeholders", depth: 0)
+        try writer.writeObject(plan.placeholders, depth: 1) { writer, placeholder, depth in
+            writer.openObject()
+            writer.member("device", first: true, depth: depth)
+            writer.writeString(placeholder.device)
+            writer.member("family", depth: depth)
+            writer.writeString(placeholder.family)
+            writer.member("instance", depth: depth)
+            writer.writeString(placeholder.instance)
+            writer.member("pointers", depth: depth)
+            writer.writeArray(placeholder.pointers, depth: depth + 1) { writer, pointer, _ in
+                writer.writeString(pointer)
+            }
+            writer.closeObject(depth: depth)
+        }
+        writer.member("project", depth: 0)
+        writer.openObject()
+        writer.member("config", first: true, depth: 1)
+        try writer.writeStringMap(plan.project.config, depth: 2)
+        writer.member("name", depth: 1)
+        writer.writeString(plan.project.name)
+        writer.closeObject(depth: 1)
+        writer.member("source", depth: 0)
+        writer.openObject()
+        writer.member("files", first: true, depth: 1)
+        writer.writeArray(plan.source.files, depth: 2) { writer, file, depth in
+            writer.openObject()
+            writer.member("path", first: true, depth: depth)
+            writer.writeString(file.path)
+            writer.member("sha256", depth: depth)
+            writer.writeString(file.sha256)
+            writer.closeObject(depth: depth)
+        }
+        writer.member("project_directory", depth: 1)
+        writer.writeString(plan.source.projectDirectory)
+        writer.closeObject(depth: 1)
+        writer.member("volumes", depth: 0)
+        try writer.writeObject(plan.volumes, depth: 1) { writer, volume, depth in
+            writer.openObject()
+            writer.member("compose_name", first: true, depth: depth)
+            writer.writeString(volume.composeName)
+            writer.member("config", depth: depth)
+            try writer.writeStringMap(volume.config, depth: depth + 1)
+            writer.member("description", depth: depth)
+            writer.writeString(volume.description)
+            writer.member("external", depth: depth)
+            writer.append(volume.external ? "true" : "false")
+            writer.member("pool", depth: depth)
+            writer.writeString(volume.pool)
+            writer.closeObject(depth: depth)
+        }
+        writer.member("warnings", depth: 0)
+        writer.writeArray(plan.warnings, depth: 1) { writer, warning, depth in
+            writer.openObject()
+            writer.member("code", first: true, depth: depth)
+            writer.writeString(warning.code)
+            writer.member("column", depth: depth)
+            writer.writeInteger(warning.column)
+            writer.member("file", depth: depth)
+            writer.writeString(warning.file)
+            writer.member("line", depth: depth)
+            writer.writeInteger(warning.line)
+            writer.member("message", depth: depth)
+            writer.writeString(warning.message)
+            writer.closeObject(depth: depth)
+        }
+        writer.closeObject(depth: 0)
+    }
+
+    private static func write(_ instance: PlanInstance, to writer: inout JSONWriter, depth: Int) throws {
+        writer.openObject()
+        writer.member("config", first: true, depth: depth)
+        try writer.writeStringMap(instance.config, depth: depth + 1)
+        writer.member("depends_on", depth: depth)
+        writer.writeArray(instance.dependsOn, depth: depth + 1) { writer, name, _ in writer.writeString(name) }
+        writer.member("devices", depth: depth)
+        try writer.writeObject(instance.devices, depth: depth + 1) { writer, device, depth in
+            try writer.writeStringMap(device, depth: depth)
+        }
+        writer.member("files", depth: depth)
+        try writer.writeObject(instance.files, depth: depth + 1) { writer, file, depth in
+            writer.openObject()
+            writer.member("gid", first: true, depth: depth)
+            writer.writeString(file.gid)
+            writer.member("kind", depth: depth)
+            writer.writeString(file.kind)
+            writer.member("mode", depth: depth)
+            writer.writeString(file.mode)
+            writer.member("source", depth: depth)
+            writer.writeString(file.source)
+            writer.member("uid", depth: depth)
+            writer.writeString(file.uid)
+            writer.closeObject(depth: depth)
+        }
+        writer.member("image", depth: depth)
+        writer.openObject()
+        writer.member("kind", first: true, depth: depth + 1)
+        writer.writeString(instance.image.kind)
+        writer.member("reference", depth: depth + 1)
+        writer.writeString(instance.image.reference)
+        writer.member("remote", depth: depth + 1)
+        writer.writeString(instance.image.remote)
+        writer.closeObject(depth: depth + 1)
+        writer.member("replica", depth: depth)
+        writer.writeInteger(instance.replica)
+        writer.member("service", depth: depth)
+        writer.writeString(instance.service)
+        writer.closeObject(depth: depth)
     }
 }
