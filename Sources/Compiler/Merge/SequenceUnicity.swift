@@ -22,21 +22,65 @@ enum SequenceUnicity {
     ]
     static let rules: [(TreePath, Indexer)] = table.map { (TreePath(pattern: $0.0), $0.1) }
 
+    /// The rules as a tree of path components, so a walk follows one node per key instead of
+    /// testing every pattern against a path it builds for every node.
+    final class RuleNode {
+        var exact: [String: RuleNode] = [:]
+        /// The child for `*`, which matches any one component.
+        var any: RuleNode?
+        /// The indexer of the rule ending here.
+        var indexer: Indexer?
+
+        /// The node for `key` below this one. No node has both an exact child and a `*` child
+        /// (checked when the tree is built), so a path reaches at most one node.
+        func child(_ key: String) -> RuleNode? { any ?? exact[key] }
+    }
+
+    static let ruleTree: RuleNode = {
+        let root = RuleNode()
+        for (pattern, indexer) in rules {
+            var node = root
+            for component in pattern.components {
+                if component == "*" {
+                    if node.any == nil { node.any = RuleNode() }
+                    // swift-format-ignore: NeverForceUnwrap
+                    node = node.any!
+                } else {
+                    if node.exact[component] == nil { node.exact[component] = RuleNode() }
+                    // swift-format-ignore: NeverForceUnwrap
+                    node = node.exact[component]!
+                }
+                precondition(node.any == nil || node.exact.isEmpty, "SequenceUnicity rules overlap")
+            }
+            precondition(node.indexer == nil, "SequenceUnicity rules repeat \(pattern)")
+            node.indexer = indexer
+        }
+        func check(_ node: RuleNode) {
+            precondition(node.any == nil || node.exact.isEmpty, "SequenceUnicity rules overlap")
+            node.exact.values.forEach(check)
+            node.any.map(check)
+        }
+        check(root)
+        return root
+    }()
+
     /// The document with every such sequence deduplicated.
-    static func apply(_ node: YAMLNode, path: TreePath = TreePath()) -> YAMLNode {
-        deduplicated(node, path: path) ?? node
+    static func apply(_ node: YAMLNode) -> YAMLNode {
+        deduplicated(node, rule: ruleTree) ?? node
     }
 
     /// The node with its sequences deduplicated, or `nil` when it has no duplicate: the tree is
-    /// rebuilt only where an entry goes.
-    static func deduplicated(_ node: YAMLNode, path: TreePath) -> YAMLNode? {
-        guard rules.contains(where: { path.canReach($0.0) }) else { return nil }
+    /// rebuilt only where an entry goes. `rule` is the rule tree's node for the node's path;
+    /// subtrees no rule reaches are not visited.
+    static func deduplicated(_ node: YAMLNode, rule: RuleNode) -> YAMLNode? {
         switch node.content {
         case .scalar: return nil
         case .mapping(let pairs):
             var changed: [YAMLPair]?
             for index in pairs.indices {
-                guard let value = deduplicated(pairs[index].value, path: path.next(pairs[index].key)) else {
+                guard let child = rule.child(pairs[index].key),
+                    let value = deduplicated(pairs[index].value, rule: child)
+                else {
                     continue
                 }
                 if changed == nil { changed = pairs }
@@ -47,11 +91,11 @@ enum SequenceUnicity {
             result.content = .mapping(changed)
             return result
         case .sequence(let items):
-            guard let rule = rules.first(where: { path.matches($0.0) }) else { return nil }
+            guard let indexer = rule.indexer else { return nil }
             var kept: [YAMLNode] = []
             var positions: [String: Int] = [:]
             for item in items {
-                let key = index(item, rule.1)
+                let key = index(item, indexer)
                 if let position = positions[key] {
                     kept[position] = item
                 } else {
@@ -71,7 +115,9 @@ enum SequenceUnicity {
         let text = item.scalar?.text ?? ""
         switch indexer {
         case .keyValue:
-            return String(text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+            // What `split(separator: "=")` keeps first: `firstIndex` compares characters the same way.
+            guard let equals = text.firstIndex(of: "=") else { return text }
+            return String(text[..<equals])
         case .plain: return text
         case .volume:
             if item.mapping != nil { return item["target"]?.scalar?.text ?? "" }
