@@ -19,7 +19,10 @@
 # per target with its executions; exits 1 when any target crashed, leaked, timed out or ran out of memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
+
+# Everything runs inside main, which bash reads whole before running: a long run is not disturbed by
+# edits to this file (bash otherwise reads a script as it goes).
+main() {
 
 seconds=${1:-60}
 shift || true
@@ -100,9 +103,15 @@ collect_seeds() {
   done
 }
 shopt -s nullglob globstar
-collect_seeds "$build/seeds/compile" golden/*/compose.yaml golden/*/*.y*ml ../shared/corpus/**/*.yml \
-  ../shared/corpus/**/*.yaml
-collect_seeds "$build/seeds/plan" golden/*/plan.json
+for target in "${targets[@]}"; do
+  case "$target" in
+    compile)
+      collect_seeds "$build/seeds/compile" golden/*/*.y*ml ../shared/corpus/**/*.yml ../shared/corpus/**/*.yaml \
+        fuzz/regressions/compile/*
+      ;;
+    plan) collect_seeds "$build/seeds/plan" golden/*/plan.json fuzz/regressions/plan/* ;;
+  esac
+done
 shopt -u nullglob globstar
 
 # ---- fuzz --------------------------------------------------------------------------------------
@@ -169,3 +178,6 @@ for target in "${targets[@]}"; do
   fi
 done
 exit $failed
+}
+
+main "$@"

@@ -2,7 +2,8 @@ import Compiler
 import Foundation
 import Plan
 
-/// libFuzzer target: arbitrary bytes as a project's compose.yaml, through the whole compile pipeline.
+/// libFuzzer target: arbitrary bytes as a project's compose.yaml, through the whole compile pipeline
+/// and through `config`'s loading.
 ///
 /// The bytes go to `compose.yaml` in a per-process project directory that also holds a small
 /// `common.yaml` and `.env`, so `extends: {file: common.yaml}`, `include:` and `env_file:` have
@@ -31,14 +32,21 @@ public func fuzzCompile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var options = CompileOptions(workingDirectory: projectDirectory)
     options.files = ["compose.yaml"]
     options.environment = ["HOME": projectDirectory, "USER": "fuzz"]
+    // `compose-compile` (the plan) and `compose-compile config` (the normalized model) load differently:
+    // config mode is lenient about short syntax it cannot parse. Both must hold up.
+    check { _ = PlanEmitter.emit(try Compiler.compile(options).plan) }
+    check { _ = JanssonCoding.encode(try ComposeModel.load(options).configJSON) }
+    return 0
+}
+
+/// Runs one pipeline: it may succeed or throw a `CompileError` that points into a file, nothing else.
+private func check(_ body: () throws -> Void) {
     do {
-        let result = try Compiler.compile(options)
-        _ = PlanEmitter.emit(result.plan)
+        try body()
     } catch let error as CompileError {
         // Bad input must be reported at a position in a file, like the command line prints it.
         guard error.location != nil else { fatalError("compile error without a position: \(error)") }
     } catch {
-        fatalError("compile threw \(type(of: error)), not a CompileError: \(error)")
+        fatalError("threw \(type(of: error)), not a CompileError: \(error)")
     }
-    return 0
 }
