@@ -43,11 +43,28 @@ enum IncusNames {
 
     /// A storage volume or device name: letters, digits, `-`, `_` and `.`; anything else becomes `-`.
     static func volumeName(_ raw: String) -> String {
+        // Most names are kept as they are: checking the bytes is enough when every one is an ASCII
+        // letter, digit, `-`, `_` or `.` (each byte is then one character of its own).
+        if !raw.isEmpty && raw.utf8.allSatisfy(isVolumeNameByte) { return raw }
+        return volumeNameCharacters(raw)
+    }
+
+    /// `volumeName` character by character, for any name.
+    static func volumeNameCharacters(_ raw: String) -> String {
         var result = ""
         for character in raw {
             let keep = character.isASCII && (character.isLetter || character.isNumber || "-_.".contains(character))
             result.append(keep ? character : "-")
         }
         return result.isEmpty ? "volume" : result
+    }
+
+    private static func isVolumeNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+            return true
+        default: return false
+        }
     }
 }

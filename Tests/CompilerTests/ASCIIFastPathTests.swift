@@ -1,0 +1,42 @@
+import XCTest
+
+@testable import Compiler
+
+/// The byte-level fast paths for ASCII text give what the character-level code gives.
+final class ASCIIFastPathTests: XCTestCase {
+    /// Every string of up to `length` pieces from `pieces`, sampled deterministically.
+    func samples(_ pieces: [String], count: Int = 20_000, length: Int = 7) -> [String] {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        var result = [""] + pieces
+        for _ in 0..<count {
+            result.append((0..<(next() % (length + 1))).map { _ in pieces[next() % pieces.count] }.joined())
+        }
+        return result
+    }
+
+    func testImageReferences() {
+        let pieces = [
+            "a", "nginx", ".", ":", "/", "//", "@", "sha256:ab", "localhost", "LocalHost", "5000", "-", "_", " ",
+            "\t", "\r\n", "\u{0B}", "\u{1F}", "latest", "docker.io", "library",
+        ]
+        for reference in samples(pieces) {
+            XCTAssertEqual(
+                ImageReference.normalizeASCII(reference), ImageReference.normalizeCharacters(reference), reference)
+            XCTAssertEqual(
+                ImageReference.isValidASCII(reference), ImageReference.isValidCharacters(reference), reference)
+        }
+        XCTAssertNil(ImageReference.normalizeASCII("é/x"))
+        XCTAssertEqual(ImageReference.normalize("nginx"), "docker.io/library/nginx:latest")
+    }
+
+    func testVolumeNames() {
+        let pieces = ["a", "Z", "0", "-", "_", ".", "/", ":", " ", "é", "e\u{301}", "\r\n", "😀", "~", "\u{00}"]
+        for name in samples(pieces) {
+            XCTAssertEqual(IncusNames.volumeName(name), IncusNames.volumeNameCharacters(name), name)
+        }
+    }
+}
