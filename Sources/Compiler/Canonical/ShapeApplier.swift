@@ -113,10 +113,14 @@ struct ShapeApplier {
                 }
                 kept.append(YAMLPair(key: pair.key, keyLocation: pair.keyLocation, value: value))
             }
-            for (key, fieldShape) in fields where !kept.contains(where: { $0.key == key }) {
-                if case .command = fieldShape, !keepExtensions {
+            for (key, fieldShape) in fields {
+                // Only command fields and value structs are added; test that before searching `kept`.
+                var isCommand = false
+                if case .command = fieldShape, !keepExtensions { isCommand = true }
+                guard isCommand || Self.isValueStruct(key), !kept.contains(where: { $0.key == key }) else { continue }
+                if isCommand {
                     kept.append(YAMLPair(key: key, keyLocation: location, value: .null(at: location)))
-                } else if Self.valueStructs.contains(key), let empty = apply(fieldShape, .mapping([], at: location)) {
+                } else if let empty = apply(fieldShape, .mapping([], at: location)) {
                     kept.append(YAMLPair(key: key, keyLocation: location, value: empty))
                 }
             }
@@ -151,6 +155,16 @@ struct ShapeApplier {
 
     /// Struct fields compose-go holds by value, so they are printed (as `{}`) even when absent.
     static let valueStructs: Set<String> = ["ipam", "resources", "placement"]
+
+    /// `valueStructs.contains(key)` without hashing `key`: this runs for every field of every object.
+    static func isValueStruct(_ key: String) -> Bool {
+        switch key.utf8.count {
+        case 4: return key == "ipam"
+        case 9: return key == "resources" || key == "placement"
+        // Another length can only be equal (canonically) to one of them when it is not ASCII.
+        default: return !key.utf8.allSatisfy { $0 < 0x80 } && valueStructs.contains(key)
+        }
+    }
 
     /// The node without `x-` keys in any mapping.
     static func dropExtensions(_ node: YAMLNode) -> YAMLNode {
