@@ -3,29 +3,31 @@
 /// and `ingress`, a bind mount creates its host path, and a device request without `count` or
 /// `device_ids` takes every device.
 enum ModelDefaults {
-    static func apply(_ node: YAMLNode, path: TreePath = TreePath()) -> YAMLNode {
-        guard Pattern.all.contains(where: path.canReach) else { return node }
+    static func apply(_ node: YAMLNode) -> YAMLNode {
+        apply(node, at: tree)
+    }
+
+    /// `node`, whose path reached `position` in the tree of patterns, with its defaults.
+    static func apply(_ node: YAMLNode, at position: PatternTree<Pattern>) -> YAMLNode {
         var result = node
         let location = node.location
-        if node.mapping != nil {
-            if path.matches(Pattern.servicesBuild), node["context"] == nil {
-                result.set("context", .string(".", at: location))
-            }
-            if path.matches(Pattern.servicesSecretsItem), node["target"] == nil {
-                result.set("target", .string("/run/secrets/\(node["source"]?.scalar?.text ?? "")", at: location))
-            }
-            if path.matches(Pattern.servicesPortsItem) {
+        if node.mapping != nil, let pattern = position.tag {
+            switch pattern {
+            case .servicesBuild:
+                if node["context"] == nil { result.set("context", .string(".", at: location)) }
+            case .servicesSecretsItem:
+                if node["target"] == nil {
+                    result.set("target", .string("/run/secrets/\(node["source"]?.scalar?.text ?? "")", at: location))
+                }
+            case .servicesPortsItem:
                 if node["protocol"] == nil { result.set("protocol", .string("tcp", at: location)) }
                 if node["mode"] == nil { result.set("mode", .string("ingress", at: location)) }
-            }
-            if path.matches(Pattern.servicesVolumesItemBind), node["create_host_path"] == nil {
-                result.set("create_host_path", .bool(true, at: location))
-            }
-            if path.matches(Pattern.servicesDeployResourcesReservationsDevicesItem)
-                || path.matches(Pattern.servicesGpusItem),
-                node["count"] == nil, node["device_ids"] == nil
-            {
-                result.set("count", .string("all", at: location))
+            case .servicesVolumesItemBind:
+                if node["create_host_path"] == nil { result.set("create_host_path", .bool(true, at: location)) }
+            case .servicesDeployResourcesReservationsDevicesItem, .servicesGpusItem:
+                if node["count"] == nil, node["device_ids"] == nil {
+                    result.set("count", .string("all", at: location))
+                }
             }
         }
         switch result.content {
@@ -33,28 +35,34 @@ enum ModelDefaults {
         case .mapping(let pairs):
             result.content = .mapping(
                 pairs.map { pair in
+                    guard let child = position.child(pair.key) else { return pair }
                     var pair = pair
-                    pair.value = apply(pair.value, path: path.next(pair.key))
+                    pair.value = apply(pair.value, at: child)
                     return pair
                 })
         case .sequence(let items):
-            result.content = .sequence(items.map { apply($0, path: path.item) })
+            guard let child = position.item else { break }
+            result.content = .sequence(items.map { apply($0, at: child) })
         }
         return result
     }
-}
 
-/// The tree paths this file tests, built once.
-private enum Pattern {
-    static let all = [
-        servicesBuild, servicesDeployResourcesReservationsDevicesItem, servicesGpusItem, servicesPortsItem,
-        servicesSecretsItem, servicesVolumesItemBind,
-    ]
-    static let servicesBuild = TreePath(pattern: "services.*.build")
-    static let servicesDeployResourcesReservationsDevicesItem = TreePath(
-        pattern: "services.*.deploy.resources.reservations.devices.[]")
-    static let servicesGpusItem = TreePath(pattern: "services.*.gpus.[]")
-    static let servicesPortsItem = TreePath(pattern: "services.*.ports.[]")
-    static let servicesSecretsItem = TreePath(pattern: "services.*.secrets.[]")
-    static let servicesVolumesItemBind = TreePath(pattern: "services.*.volumes.[].bind")
+    /// The paths with a default, as a tree.
+    static let tree = PatternTree<Pattern>([
+        (TreePath(pattern: "services.*.build"), .servicesBuild),
+        (
+            TreePath(pattern: "services.*.deploy.resources.reservations.devices.[]"),
+            .servicesDeployResourcesReservationsDevicesItem
+        ),
+        (TreePath(pattern: "services.*.gpus.[]"), .servicesGpusItem),
+        (TreePath(pattern: "services.*.ports.[]"), .servicesPortsItem),
+        (TreePath(pattern: "services.*.secrets.[]"), .servicesSecretsItem),
+        (TreePath(pattern: "services.*.volumes.[].bind"), .servicesVolumesItemBind),
+    ])
+
+    /// The paths this file tests.
+    enum Pattern {
+        case servicesBuild, servicesDeployResourcesReservationsDevicesItem, servicesGpusItem, servicesPortsItem
+        case servicesSecretsItem, servicesVolumesItemBind
+    }
 }

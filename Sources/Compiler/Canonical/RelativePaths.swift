@@ -6,47 +6,65 @@ struct RelativePaths {
     var directory: String
     var home: String?
 
-    func apply(_ node: YAMLNode, path: TreePath = TreePath()) -> YAMLNode {
-        guard Pattern.all.contains(where: path.canReach) else { return node }
+    func apply(_ node: YAMLNode) -> YAMLNode {
+        apply(node, at: Self.tree)
+    }
+
+    /// `node`, whose path reached `position` in the tree of patterns, with its paths resolved.
+    func apply(_ node: YAMLNode, at position: PatternTree<Pattern>) -> YAMLNode {
         var result = node
-        if let rule = Self.rules.first(where: { path.matches($0.path) }) {
-            return rule.isContext ? context(node) : plain(node)
-        }
-        if path.matches(Pattern.servicesVolumesItem), node["type"]?.scalar?.text == "bind", let source = node["source"]
-        {
-            result.set("source", plain(source))
-            return result
-        }
-        if path.matches(Pattern.volumesEntry), node["driver"]?.scalar?.text == "local",
-            var options = node["driver_opts"],
-            options["o"]?.scalar?.text == "bind", let device = options["device"]
-        {
-            options.set("device", plain(device))
-            result.set("driver_opts", options)
-            return result
+        switch position.tag {
+        case .context: return context(node)
+        case .plain: return plain(node)
+        case .servicesVolumesItem:
+            if node["type"]?.scalar?.text == "bind", let source = node["source"] {
+                result.set("source", plain(source))
+                return result
+            }
+        case .volumesEntry:
+            if node["driver"]?.scalar?.text == "local", var options = node["driver_opts"],
+                options["o"]?.scalar?.text == "bind", let device = options["device"]
+            {
+                options.set("device", plain(device))
+                result.set("driver_opts", options)
+                return result
+            }
+        case nil: break
         }
         switch node.content {
         case .scalar: break
         case .mapping(let pairs):
             result.content = .mapping(
                 pairs.map { pair in
+                    guard let child = position.child(pair.key) else { return pair }
                     var pair = pair
-                    pair.value = apply(pair.value, path: path.next(pair.key))
+                    pair.value = apply(pair.value, at: child)
                     return pair
                 })
         case .sequence(let items):
-            result.content = .sequence(items.map { apply($0, path: path.item) })
+            guard let child = position.item else { break }
+            result.content = .sequence(items.map { apply($0, at: child) })
         }
         return result
     }
 
-    /// Where a path is resolved: build contexts (`isContext`, URLs left alone) or plain paths.
-    static let rules: [(path: TreePath, isContext: Bool)] = [
-        ("services.*.build.context", true), ("services.*.build.additional_contexts.*", true),
-        ("services.*.build.ssh.*", false), ("services.*.env_file.[].path", false),
-        ("services.*.label_file.[]", false), ("services.*.extends.file", false),
-        ("services.*.develop.watch.[].path", false), ("configs.*.file", false), ("secrets.*.file", false),
-    ].map { (TreePath(pattern: $0.0), $0.1) }
+    /// What is resolved where: build contexts (URLs left alone), plain paths, bind-mount sources,
+    /// `local` volumes bound to a device.
+    enum Pattern {
+        case context, plain, servicesVolumesItem, volumesEntry
+    }
+
+    static let tree = PatternTree<Pattern>(
+        patterns.map { (TreePath(pattern: $0.0), $0.1) })
+
+    private static let patterns: [(String, Pattern)] =
+        [
+            ("services.*.build.context", .context), ("services.*.build.additional_contexts.*", .context),
+            ("services.*.build.ssh.*", .plain), ("services.*.env_file.[].path", .plain),
+            ("services.*.label_file.[]", .plain), ("services.*.extends.file", .plain),
+            ("services.*.develop.watch.[].path", .plain), ("configs.*.file", .plain), ("secrets.*.file", .plain),
+            ("services.*.volumes.[]", .servicesVolumesItem), ("volumes.*", .volumesEntry),
+        ]
 
     /// A path scalar resolved against the directory; other nodes unchanged.
     func plain(_ node: YAMLNode) -> YAMLNode {
@@ -70,11 +88,4 @@ struct RelativePaths {
         if path.hasPrefix("/") { return path }
         return FilePaths.absolute(path, relativeTo: directory)
     }
-}
-
-/// The tree paths this file tests, built once.
-private enum Pattern {
-    static let all = RelativePaths.rules.map(\.path) + [servicesVolumesItem, volumesEntry]
-    static let servicesVolumesItem = TreePath(pattern: "services.*.volumes.[]")
-    static let volumesEntry = TreePath(pattern: "volumes.*")
 }

@@ -57,3 +57,44 @@ struct DisplayPath {
     func key(_ key: String) -> DisplayPath { DisplayPath(text.isEmpty ? key : text + "." + key) }
     func index(_ index: Int) -> DisplayPath { DisplayPath("\(text)[\(index)]") }
 }
+
+/// Patterns as a tree of their components, each ending in a tag: a walk follows one node per key
+/// instead of building a `TreePath` for every node and testing every pattern against it.
+///
+/// A node has either exact children or a `*` child, never both (checked when the tree is built),
+/// so a path reaches at most one node and matches at most one pattern, as with `TreePath.matches`.
+/// A path reaches a node exactly when `TreePath.canReach` holds for one of the patterns.
+final class PatternTree<Tag> {
+    private var exact: [String: PatternTree] = [:]
+    private var any: PatternTree?
+    /// The tag of the pattern that ends here.
+    private(set) var tag: Tag?
+
+    private init() {}
+
+    init(_ patterns: [(TreePath, Tag)]) {
+        for (pattern, tag) in patterns {
+            var node = self
+            for component in pattern.components {
+                let child: PatternTree
+                if component == "*" {
+                    child = node.any ?? PatternTree()
+                    node.any = child
+                } else {
+                    child = node.exact[component] ?? PatternTree()
+                    node.exact[component] = child
+                }
+                precondition(node.any == nil || node.exact.isEmpty, "patterns overlap at \(pattern)")
+                node = child
+            }
+            precondition(node.tag == nil, "pattern \(pattern) is listed twice")
+            node.tag = tag
+        }
+    }
+
+    /// The node for a mapping key below this one.
+    func child(_ key: String) -> PatternTree? { any ?? exact[key] }
+
+    /// The node for a sequence item below this one (the component `[]`).
+    var item: PatternTree? { any ?? exact["[]"] }
+}
