@@ -25,84 +25,115 @@ struct CanonicalSyntax {
     }
 
     func apply(_ document: YAMLNode) throws -> YAMLNode {
-        try transform(document, path: TreePath(), display: DisplayPath())
+        var trail = Trail()
+        return try transform(document, at: Pattern.tree, trail: &trail)
+    }
+
+    /// The keys and indexes from the document to the node being transformed: an error's path,
+    /// such as `services.web.ports[1]`, is built from it only when the error is thrown.
+    struct Trail {
+        enum Step {
+            case key(String)
+            case index(Int)
+        }
+        private var steps: [Step] = []
+
+        mutating func push(_ step: Step) { steps.append(step) }
+        mutating func pop() { steps.removeLast() }
+
+        /// The path as `DisplayPath` writes it.
+        var text: String {
+            var display = DisplayPath()
+            for step in steps {
+                switch step {
+                case .key(let key): display = display.key(key)
+                case .index(let index): display = display.index(index)
+                }
+            }
+            return display.text
+        }
+
+        /// The path of item `index` of the node.
+        func text(index: Int) -> String { DisplayPath(text).index(index).text }
     }
 
     /// Adds `count` bindings to the document's total, which must stay within `maximumPortBindings`.
     /// Bindings already in long syntax count too, so merging many files cannot add up past it.
-    private func countPortBindings(_ count: Int, at location: SourceLocation, display: DisplayPath) throws {
+    private func countPortBindings(_ count: Int, at location: SourceLocation, trail: Trail, index: Int) throws {
         portBindings.value += count
         guard portBindings.value <= Self.maximumPortBindings else {
             throw CompileError(
                 "ports expand to more than \(Self.maximumPortBindings) bindings in this project (each published"
-                    + " port becomes an Incus proxy device); publish fewer ports", at: location, path: display.text)
+                    + " port becomes an Incus proxy device); publish fewer ports", at: location,
+                path: trail.text(index: index))
         }
     }
 
-    func transform(_ node: YAMLNode, path: TreePath, display: DisplayPath) throws -> YAMLNode {
-        guard Pattern.all.contains(where: path.canReach) else { return node }
+    /// `node`, whose path reached `position` in the tree of patterns, in long syntax.
+    func transform(_ node: YAMLNode, at position: PatternTree<Pattern.Name>, trail: inout Trail) throws -> YAMLNode {
+        let pattern = position.tag
         let location = node.location
         if let text = node.scalar.flatMap({ node.isNull ? nil : $0.text }) {
-            if path.matches(Pattern.servicesBuild) { return .mapping([("context", node)], at: location) }
-            if path.matches(Pattern.servicesExtends) { return .mapping([("service", node)], at: location) }
-            if path.matches(Pattern.includeItem) { return .mapping([("path", node)], at: location) }
-            if path.matches(Pattern.servicesSecretsItem) || path.matches(Pattern.servicesConfigsItem)
-                || path.matches(Pattern.servicesBuildSecretsItem)
+            if pattern == .servicesBuild { return .mapping([("context", node)], at: location) }
+            if pattern == .servicesExtends { return .mapping([("service", node)], at: location) }
+            if pattern == .includeItem { return .mapping([("path", node)], at: location) }
+            if pattern == .servicesSecretsItem || pattern == .servicesConfigsItem
+                || pattern == .servicesBuildSecretsItem
             {
                 return .mapping([("source", node)], at: location)
             }
-            if path.matches(Pattern.servicesDns) || path.matches(Pattern.servicesLabelFile) {
+            if pattern == .servicesDns || pattern == .servicesLabelFile {
                 return .sequence([node], at: location)
             }
-            if path.matches(Pattern.servicesEnvFile) {
+            if pattern == .servicesEnvFile {
                 return .sequence([Self.envFile(node)], at: location)
             }
-            if path.matches(Pattern.servicesVolumesItem) {
+            if pattern == .servicesVolumesItem {
                 do {
                     return try ComposeVolumeSyntax.parse(text).node(at: location)
                 } catch {
                     if lenient { return node }
-                    throw CompileError("invalid volume '\(text)': \(error)", at: location, path: display.text)
+                    throw CompileError("invalid volume '\(text)': \(error)", at: location, path: trail.text)
                 }
             }
-            if path.matches(Pattern.servicesDevicesItem) { return Self.device(text, at: location) }
+            if pattern == .servicesDevicesItem { return Self.device(text, at: location) }
         }
-        if path.matches(Pattern.servicesPorts), let items = node.sequence {
+        if pattern == .servicesPorts, let items = node.sequence {
             var ports: [YAMLNode] = []
             for (index, item) in items.enumerated() {
                 if item.mapping != nil {
-                    try countPortBindings(1, at: item.location, display: display.index(index))
+                    try countPortBindings(1, at: item.location, trail: trail, index: index)
                     ports.append(item)
                     continue
                 }
                 guard let text = item.scalar?.text, !item.isNull else {
                     throw CompileError(
                         "a port is a string or a mapping, not \(item.kindName)", at: item.location,
-                        path: display.index(index).text)
+                        path: trail.text(index: index))
                 }
                 do {
                     let bindings = try ComposePortSyntax.parse(text)
-                    try countPortBindings(bindings.count, at: item.location, display: display.index(index))
+                    try countPortBindings(bindings.count, at: item.location, trail: trail, index: index)
                     ports += bindings.map { $0.node(at: item.location) }
                 } catch let failure as PortFailure {
                     if lenient {
                         ports.append(item)
                         continue
                     }
-                    throw CompileError(failure.message, at: item.location, path: display.index(index).text)
+                    throw CompileError(failure.message, at: item.location, path: trail.text(index: index))
                 }
             }
             return .sequence(ports, at: location)
         }
         if let items = node.sequence {
-            if path.matches(Pattern.servicesDependsOn) {
+            if pattern == .servicesDependsOn {
                 return .mapping(items.map { ($0.scalar?.text ?? "", Self.dependency(at: $0.location)) }, at: location)
             }
-            if path.matches(Pattern.servicesNetworks) || path.matches(Pattern.servicesModels) {
+            if pattern == .servicesNetworks || pattern == .servicesModels {
                 return .mapping(items.map { ($0.scalar?.text ?? "", .null(at: $0.location)) }, at: location)
             }
-            if path.matches(Pattern.servicesEnvFile) { return .sequence(items.map(Self.envFile), at: location) }
-            if path.matches(Pattern.servicesBuildAdditionalContexts) || path.matches(Pattern.servicesBuildSsh) {
+            if pattern == .servicesEnvFile { return .sequence(items.map(Self.envFile), at: location) }
+            if pattern == .servicesBuildAdditionalContexts || pattern == .servicesBuildSsh {
                 return .mapping(
                     items.map { item in
                         let text = item.scalar?.text ?? ""
@@ -113,7 +144,7 @@ struct CanonicalSyntax {
                     }, at: location)
             }
         }
-        if path.matches(Pattern.servicesDependsOn), let pairs = node.mapping {
+        if pattern == .servicesDependsOn, let pairs = node.mapping {
             return .mapping(
                 pairs.map { pair in
                     var value = pair.value
@@ -126,33 +157,40 @@ struct CanonicalSyntax {
                     return (pair.key, value)
                 }, at: location)
         }
-        if Pattern.resources.contains(where: path.matches), node.mapping != nil {
-            var resource = try recurse(node, path: path, display: display)
+        if pattern == .resource, node.mapping != nil {
+            var resource = try recurse(node, at: position, trail: &trail)
             if let external = resource["external"], external.mapping != nil {
                 resource.set("external", .bool(true, at: external.location))
                 if let name = external["name"], resource["name"] == nil { resource.set("name", name) }
             }
             return resource
         }
-        return try recurse(node, path: path, display: display)
+        return try recurse(node, at: position, trail: &trail)
     }
 
-    func recurse(_ node: YAMLNode, path: TreePath, display: DisplayPath) throws -> YAMLNode {
+    /// `node` with its children transformed; children no pattern reaches are left as they are.
+    func recurse(_ node: YAMLNode, at position: PatternTree<Pattern.Name>, trail: inout Trail) throws -> YAMLNode {
         var result = node
         switch node.content {
         case .scalar: return node
         case .mapping(let pairs):
-            result.content = .mapping(
-                try pairs.map { pair in
-                    var pair = pair
-                    pair.value = try transform(pair.value, path: path.next(pair.key), display: display.key(pair.key))
-                    return pair
-                })
+            var changed = pairs
+            for index in pairs.indices {
+                guard let child = position.child(pairs[index].key) else { continue }
+                trail.push(.key(pairs[index].key))
+                defer { trail.pop() }
+                changed[index].value = try transform(pairs[index].value, at: child, trail: &trail)
+            }
+            result.content = .mapping(changed)
         case .sequence(let items):
-            result.content = .sequence(
-                try items.enumerated().map { index, item in
-                    try transform(item, path: path.item, display: display.index(index))
-                })
+            guard let child = position.item else { return node }
+            var changed = items
+            for index in items.indices {
+                trail.push(.index(index))
+                defer { trail.pop() }
+                changed[index] = try transform(items[index], at: child, trail: &trail)
+            }
+            result.content = .sequence(changed)
         }
         return result
     }
@@ -185,31 +223,28 @@ struct CanonicalSyntax {
     }
 }
 
-/// The tree paths this file tests, built once.
-private enum Pattern {
-    static let all =
-        resources + [
-            includeItem, servicesBuild, servicesBuildAdditionalContexts, servicesBuildSecretsItem, servicesBuildSsh,
-            servicesConfigsItem, servicesDependsOn, servicesDevicesItem, servicesDns, servicesEnvFile, servicesExtends,
-            servicesLabelFile, servicesModels, servicesNetworks, servicesPorts, servicesSecretsItem,
-            servicesVolumesItem,
-        ]
-    static let resources = ["volumes.*", "networks.*", "secrets.*", "configs.*"].map(TreePath.init(pattern:))
-    static let includeItem = TreePath(pattern: "include.[]")
-    static let servicesBuild = TreePath(pattern: "services.*.build")
-    static let servicesBuildAdditionalContexts = TreePath(pattern: "services.*.build.additional_contexts")
-    static let servicesBuildSecretsItem = TreePath(pattern: "services.*.build.secrets.[]")
-    static let servicesBuildSsh = TreePath(pattern: "services.*.build.ssh")
-    static let servicesConfigsItem = TreePath(pattern: "services.*.configs.[]")
-    static let servicesDependsOn = TreePath(pattern: "services.*.depends_on")
-    static let servicesDevicesItem = TreePath(pattern: "services.*.devices.[]")
-    static let servicesDns = TreePath(pattern: "services.*.dns")
-    static let servicesEnvFile = TreePath(pattern: "services.*.env_file")
-    static let servicesExtends = TreePath(pattern: "services.*.extends")
-    static let servicesLabelFile = TreePath(pattern: "services.*.label_file")
-    static let servicesModels = TreePath(pattern: "services.*.models")
-    static let servicesNetworks = TreePath(pattern: "services.*.networks")
-    static let servicesPorts = TreePath(pattern: "services.*.ports")
-    static let servicesSecretsItem = TreePath(pattern: "services.*.secrets.[]")
-    static let servicesVolumesItem = TreePath(pattern: "services.*.volumes.[]")
+extension CanonicalSyntax {
+    /// The tree paths this transform tests, built once.
+    enum Pattern {
+        enum Name {
+            case resource, includeItem, servicesBuild, servicesBuildAdditionalContexts, servicesBuildSecretsItem
+            case servicesBuildSsh, servicesConfigsItem, servicesDependsOn, servicesDevicesItem, servicesDns
+            case servicesEnvFile, servicesExtends, servicesLabelFile, servicesModels, servicesNetworks, servicesPorts
+            case servicesSecretsItem, servicesVolumesItem
+        }
+
+        static let tree = PatternTree<Name>(
+            [
+                ("volumes.*", Name.resource), ("networks.*", .resource), ("secrets.*", .resource),
+                ("configs.*", .resource), ("include.[]", .includeItem), ("services.*.build", .servicesBuild),
+                ("services.*.build.additional_contexts", .servicesBuildAdditionalContexts),
+                ("services.*.build.secrets.[]", .servicesBuildSecretsItem), ("services.*.build.ssh", .servicesBuildSsh),
+                ("services.*.configs.[]", .servicesConfigsItem), ("services.*.depends_on", .servicesDependsOn),
+                ("services.*.devices.[]", .servicesDevicesItem), ("services.*.dns", .servicesDns),
+                ("services.*.env_file", .servicesEnvFile), ("services.*.extends", .servicesExtends),
+                ("services.*.label_file", .servicesLabelFile), ("services.*.models", .servicesModels),
+                ("services.*.networks", .servicesNetworks), ("services.*.ports", .servicesPorts),
+                ("services.*.secrets.[]", .servicesSecretsItem), ("services.*.volumes.[]", .servicesVolumesItem),
+            ].map { (TreePath(pattern: $0.0), $0.1) })
+    }
 }
