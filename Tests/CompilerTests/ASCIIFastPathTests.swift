@@ -40,3 +40,18 @@ final class ASCIIFastPathTests: XCTestCase {
         }
     }
 }
+
+extension ASCIIFastPathTests {
+    func testYAMLIntegers() {
+        let pieces = [
+            "0", "1", "7", "9", "a", "F", "g", "x", "o", "0x", "0o", "-", "+", " ", "\r\n", "é", "１",
+            "9223372036854775807", "9223372036854775808", "18446744073709551615", "18446744073709551616", "ff",
+        ]
+        for text in samples(pieces, length: 5) {
+            XCTAssertEqual(parseYAMLInteger(text), parseYAMLIntegerCharacters(text), text)
+        }
+        XCTAssertEqual(parseYAMLInteger("-9223372036854775808"), Int64.min)
+        XCTAssertEqual(parseYAMLInteger("0x1F"), 31)
+        XCTAssertNil(parseYAMLInteger("0x"))
+    }
+}

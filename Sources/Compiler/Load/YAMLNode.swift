@@ -136,7 +136,72 @@ func resolvedScalar(_ scalar: YAMLScalar, tag: String?) -> ResolvedScalar {
     return .string(text)
 }
 
-private func parseYAMLInteger(_ text: String) -> Int64? {
+func parseYAMLInteger(_ text: String) -> Int64? {
+    switch text.utf8.withContiguousStorageIfAvailable(scanASCIIInteger) {
+    case .integer(let value)?: return value
+    case .noInteger?: return nil
+    case .notASCII?, nil: return parseYAMLIntegerCharacters(text)
+    }
+}
+
+private enum IntegerScan {
+    case integer(Int64)
+    case noInteger
+    case notASCII
+}
+
+/// `parseYAMLIntegerCharacters` on the bytes of ASCII text, where each byte is a character (a
+/// `\r\n` pair is one, but neither a sign nor a digit); `.notASCII` for other text.
+private func scanASCIIInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> IntegerScan {
+    var index = 0
+    let count = bytes.count
+    var negative = false
+    if count > 0 && (bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+")) {
+        negative = bytes[0] == UInt8(ascii: "-")
+        index = 1
+    }
+    var radix: UInt64 = 10
+    if count - index >= 2 && bytes[index] == UInt8(ascii: "0") {
+        if bytes[index + 1] == UInt8(ascii: "x") {
+            radix = 16
+            index += 2
+        } else if bytes[index + 1] == UInt8(ascii: "o") {
+            radix = 8
+            index += 2
+        }
+    }
+    var magnitude: UInt64 = 0
+    var valid = index < count
+    for position in index..<count {
+        let byte = bytes[position]
+        let digit: UInt64
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt64(byte - UInt8(ascii: "A") + 10)
+        case 0x80...: return .notASCII
+        default:
+            // Not a hex digit: no integer, once the rest is known to be ASCII.
+            return bytes[position...].contains(where: { $0 >= 0x80 }) ? .notASCII : .noInteger
+        }
+        if digit >= radix { valid = false }
+        if valid {
+            let (product, overflow) = magnitude.multipliedReportingOverflow(by: radix)
+            let (sum, carry) = product.addingReportingOverflow(digit)
+            if overflow || carry { valid = false } else { magnitude = sum }
+        }
+    }
+    guard valid else { return .noInteger }
+    if negative {
+        guard magnitude <= UInt64(Int64.max) + 1 else { return .noInteger }
+        return .integer(magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude))
+    }
+    guard magnitude <= UInt64(Int64.max) else { return .noInteger }
+    return .integer(Int64(magnitude))
+}
+
+/// A YAML 1.1 integer (`-12`, `0x1F`, `0o17`), character by character, for any text.
+func parseYAMLIntegerCharacters(_ text: String) -> Int64? {
     var body = Substring(text)
     var negative = false
     if body.first == "-" || body.first == "+" {
