@@ -13,7 +13,7 @@ struct CanonicalSyntax {
     /// Most port bindings one document may hold once short-syntax ranges are expanded. A range
     /// expands to one binding per port, and each published one becomes an Incus proxy device, so
     /// `1-65535` on a few lines would otherwise take minutes and gigabytes to compile.
-    static let maximumPortBindings = 10_000
+    static let maximumPortBindings = 65_536
 
     init(lenient: Bool = false) {
         self.lenient = lenient

@@ -11,8 +11,8 @@ public struct YAMLParser {
     public var maximumDepth = 256
     /// Most nodes the tree may hold once every alias is expanded; each whole KiB of a scalar's text
     /// counts as one more node, so aliases to long scalars are bounded too. Later stages walk the tree
-    /// several times; 100,000 nodes is far above any real compose file and still compiles in seconds.
-    public var maximumExpandedNodes = 100_000
+    /// several times; a million nodes holds a 10,000-service file (about 400,000 nodes) with room to spare.
+    public var maximumExpandedNodes = 1_000_000
     /// Longest scalar accepted, in bytes.
     public var maximumScalarBytes = 1 << 20
 
