@@ -44,5 +44,8 @@ echo "== conformance with docker compose config (at least 95% of projects identi
 COMPOSE_COMPILE="$(swift build --show-bin-path)/compose-compile" CONFORMANCE_MIN_RATE=95 \
   scripts/conformance.sh | tail -n 3
 
+echo "== fuzzing the loader and the plan reader (60 s)"
+scripts/fuzz.sh 60 2>&1 | tail -n 4
+
 echo "== tests"
 swift test --skip-build --disable-swift-testing "$@"
