@@ -15,9 +15,9 @@ final class RemoteEndToEndTests: EndToEndTestCase {
         let certificates = (try? query("/1.0/certificates?recursion=1").arrayValue) ?? []
         for certificate in certificates where certificate["name"]?.stringValue == clientName {
             let fingerprint = certificate["fingerprint"]?.stringValue ?? ""
-            Shell.run("/usr/bin/incus", ["config", "trust", "remove", fingerprint], environment: environment)
+            _ = Shell.run("/usr/bin/incus", ["config", "trust", "remove", fingerprint], environment: environment)
         }
-        Shell.run("/usr/bin/incus", ["config", "unset", "core.https_address"], environment: environment)
+        _ = Shell.run("/usr/bin/incus", ["config", "unset", "core.https_address"], environment: environment)
         try? FileManager.default.removeItem(atPath: configDirectory)
         super.tearDown()
     }
