@@ -69,10 +69,13 @@ public struct ComposeModel: Sendable {
         model = try Profiles.apply(model, active: profiles)
         if purpose == .config { try ModelConsistency.check(model, allServices: allServices) }
         model = UnusedResources.apply(model)
-        model = try ServiceEnvironment.apply(model, projectVariables: variables)
+        // Every input the model depends on, so the plan records each one's digest: the compose,
+        // extends and include files, the project's env files, and the services' env_file files.
+        var filesRead = loader.filesRead + sources.envFiles
+        model = try ServiceEnvironment.apply(model, projectVariables: variables, filesRead: &filesRead)
         model = ShapeApplier(keepExtensions: true).apply(.project, model) ?? model
         return ComposeModel(
-            name: name, projectDirectory: projectDirectory, files: files, filesRead: loader.filesRead,
+            name: name, projectDirectory: projectDirectory, files: files, filesRead: filesRead,
             environment: variables, model: model, warnings: loader.warnings.items)
     }
 

@@ -4,20 +4,28 @@
 /// first and then the service's own environment. Like `docker compose config`, the `env_file`
 /// key itself is then dropped.
 enum ServiceEnvironment {
-    static func apply(_ model: YAMLNode, projectVariables: [String: String]) throws -> YAMLNode {
+    /// `filesRead` gets every env file read, so the plan can record its digest.
+    static func apply(
+        _ model: YAMLNode, projectVariables: [String: String], filesRead: inout [String]
+    ) throws -> YAMLNode {
         guard var services = model["services"], services.mapping != nil else { return model }
+        var read: [String] = []
         try services.updatePairs { pairs in
             for index in pairs.indices {
-                pairs[index].value = try apply(service: pairs[index], projectVariables: projectVariables)
+                pairs[index].value = try apply(
+                    service: pairs[index], projectVariables: projectVariables, filesRead: &read)
             }
         }
+        filesRead += read
         var result = model
         result.set("services", services)
         return result
     }
 
     /// One service with its env files folded in (unchanged without `env_file`).
-    static func apply(service pair: YAMLPair, projectVariables: [String: String]) throws -> YAMLNode {
+    static func apply(
+        service pair: YAMLPair, projectVariables: [String: String], filesRead: inout [String]
+    ) throws -> YAMLNode {
         guard let envFiles = pair.value["env_file"]?.sequence, !envFiles.isEmpty else { return pair.value }
         var service = pair.value
         let declared = KeyValues.entries(service["environment"])
@@ -38,6 +46,7 @@ enum ServiceEnvironment {
                 continue
             }
             let text = try DotEnvFiles.readText(path, requestedAt: envFile.location)
+            filesRead.append(path)
             let before = Set(order)
             if envFile["format"]?.scalar?.text == "raw" {
                 for line in text.split(separator: "\n") {
