@@ -389,7 +389,8 @@ final class HostileInputTests: XCTestCase {
             JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         let source = try XCTUnwrap(plan["source"] as? [String: Any])
         let files = try XCTUnwrap(source["files"] as? [[String: Any]]).compactMap { $0["path"] as? String }
-        XCTAssertEqual(files, ["DIR/app/compose.yaml", "DIR/shared/included.yaml", "DIR/shared/base.yaml"])
+        XCTAssertEqual(
+            files, ["DIR/app/compose.yaml", "DIR/shared/included.yaml", "DIR/shared/base.yaml", "DIR/shared/app.env"])
         let instances = try XCTUnwrap(plan["instances"] as? [String: [String: Any]])
         let web = try XCTUnwrap(instances["web-1"])
         let config = try XCTUnwrap(web["config"] as? [String: String])
