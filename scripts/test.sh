@@ -38,7 +38,7 @@ swift build --build-tests 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
 swift build --build-tests >/dev/null
 
 echo "== lint"
-swift format lint -r Sources Tests
+swift format lint --strict -r Sources Tests
 
 echo "== conformance with docker compose config (at least 95% of projects identical)"
 COMPOSE_COMPILE="$(swift build --show-bin-path)/compose-compile" CONFORMANCE_MIN_RATE=95 \
