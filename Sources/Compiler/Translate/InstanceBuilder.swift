@@ -96,7 +96,7 @@ enum InstanceBuilder {
                     if replicaIndex == 0 {
                         context.warn(
                             "port-not-published",
-                            "port \(port.target) has no host port; Incus proxy devices need one, so it is not published (write \"HOST:\(port.target)\")",
+                            "port \(port.targetPorts) has no host port; Incus proxy devices need one, so it is not published (write \"HOST:\(port.targetPorts)\")",
                             at: port.location)
                     }
                     continue

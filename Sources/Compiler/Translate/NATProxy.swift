@@ -39,12 +39,12 @@ enum NATProxy {
         ]
         let staticKey = family + ".address"
         if let address = nic.device[staticKey] {
-            device["connect"] = "\(port.protocolName):\(IPAddress.bracketed(address)):\(port.target)"
+            device["connect"] = "\(port.protocolName):\(IPAddress.bracketed(address)):\(port.targetPorts)"
             return (device, nil)
         }
         let token = Token(name: "\(instance).\(nic.name).\(family)", device: nic.name, family: family)
         let address = family == "ipv6" ? "[{{\(token.name)}}]" : "{{\(token.name)}}"
-        device["connect"] = "\(port.protocolName):\(address):\(port.target)"
+        device["connect"] = "\(port.protocolName):\(address):\(port.targetPorts)"
         return (device, token)
     }
 

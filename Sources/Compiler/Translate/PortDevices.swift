@@ -1,8 +1,12 @@
-/// One published port of a service, as normalization left it.
+/// One port entry of a service: normalization's entries, with the runs it expanded from one
+/// short-syntax range (`8000-8001:7000-7001`) joined again, since one Incus proxy device forwards a
+/// whole range.
 struct PublishedPort {
     let target: Int64
+    /// The last container port of a range, `nil` for a single port.
+    var targetEnd: Int64? = nil
     /// `"8080"` or `"8000-8010"`; `nil` when the port is not published on the host.
-    let published: String?
+    var published: String?
     let hostIP: String?
     let protocolName: String
     let location: SourceLocation
@@ -13,8 +17,11 @@ struct PublishedPort {
         "\(protocolName):\(IPAddress.bracketed(hostIP ?? "0.0.0.0")):\(published ?? "")"
     }
 
+    /// `80` or `7000-7001`: the container side as Incus connect addresses write it.
+    var targetPorts: String { targetEnd.map { "\(target)-\($0)" } ?? String(target) }
+
     /// True when the host side is a range (`8000-8010`) mapped onto one container port.
-    var isHostRange: Bool { published?.contains("-") ?? false }
+    var isHostRange: Bool { targetEnd == nil && (published?.contains("-") ?? false) }
 
     /// The port as replica `index` (0-based) publishes it: a host range gives each replica one port
     /// of its own, in order; a single host port is published by the first replica only; an
@@ -31,22 +38,54 @@ struct PublishedPort {
 
     /// True for an IPv6 host address.
     var isIPv6: Bool { hostIP.map(IPAddress.isIPv6) ?? false }
+
+    /// This entry extended by `next` when `next` continues it: written by the same short-syntax item
+    /// (same position), same address and protocol, and the next host and container port (or the next
+    /// container port of an unpublished range). `nil` otherwise.
+    func joining(_ next: PublishedPort) -> PublishedPort? {
+        guard next.location == location, next.hostIP == hostIP, next.protocolName == protocolName,
+            next.targetEnd == nil, next.target == (targetEnd ?? target) + 1
+        else { return nil }
+        var joined = self
+        joined.targetEnd = next.target
+        switch (published, next.published) {
+        case (nil, nil):
+            return joined
+        case (let first?, let following?):
+            let bounds = first.split(separator: "-").compactMap { Int64($0) }
+            guard let low = bounds.first, let high = bounds.last, !following.contains("-"),
+                bounds.count == (targetEnd == nil ? 1 : 2), Int64(following) == high + 1
+            else { return nil }
+            joined.published = "\(low)-\(high + 1)"
+            return joined
+        default:
+            return nil
+        }
+    }
 }
 
 /// Service `ports:` → Incus proxy devices. A published range with one target maps every host port
 /// of the range onto that container port, which Incus supports directly.
 enum PortDevices {
-    /// Reads the normalized `ports` of a service.
+    /// Reads the normalized `ports` of a service, joining the consecutive entries that normalization
+    /// expanded from one short-syntax range back into one range entry.
     static func read(_ service: YAMLNode, path: String) throws -> [PublishedPort] {
-        guard let ports = service["ports"]?.sequence else { return [] }
-        return try ports.enumerated().map { index, entry in
+        guard let entries = service["ports"]?.sequence else { return [] }
+        var ports: [PublishedPort] = []
+        for (index, entry) in entries.enumerated() {
             let entryPath = "\(path).ports[\(index)]"
-            return PublishedPort(
+            let port = PublishedPort(
                 target: try entry["target"]?.expectInteger(entryPath + ".target") ?? 0,
                 published: entry["published"]?.scalarText.flatMap { $0.isEmpty ? nil : $0 },
                 hostIP: entry["host_ip"]?.scalarText.flatMap { $0.isEmpty ? nil : $0 },
                 protocolName: entry["protocol"]?.scalarText ?? "tcp", location: entry.location, path: entryPath)
+            if let last = ports.last, let joined = last.joining(port) {
+                ports[ports.count - 1] = joined
+            } else {
+                ports.append(port)
+            }
         }
+        return ports
     }
 
     /// The userspace proxy device for a port: listens on the host, connects to the container's loopback.
@@ -55,7 +94,7 @@ enum PortDevices {
         return [
             "type": "proxy",
             "listen": port.listenAddress,
-            "connect": "\(port.protocolName):\(loopback):\(port.target)",
+            "connect": "\(port.protocolName):\(loopback):\(port.targetPorts)",
             "bind": "host",
         ]
     }
@@ -64,7 +103,7 @@ enum PortDevices {
     static func deviceName(_ port: PublishedPort) -> String {
         var name = "port-\(port.protocolName)"
         if let hostIP = port.hostIP { name += "-" + hostIP.replacingColons() }
-        return name + "-" + (port.published ?? String(port.target))
+        return name + "-" + (port.published ?? port.targetPorts)
     }
 }
 
