@@ -67,6 +67,19 @@ struct InstanceRequests {
     @discardableResult
     func update(_ server: ServerInstance, config: [String: String], devices: [String: [String: String]]) throws -> Bool
     {
+        // Incus accepts some keys on a running container but only uses them at the next start
+        // (`raw.lxc` mounts, `environment.*` for the container's init, `oci.*`, `security.*`): a
+        // change to one of those restarts the instance, as docker compose recreates a container.
+        let startTimeKeys = InstanceRequests.changedStartTimeKeys(from: server.config, to: config)
+        if server.status == "Running" && !startTimeKeys.isEmpty {
+            context.reporter.note(
+                "note: instance \(server.name) takes \(startTimeKeys.joined(separator: ", ")) only when it starts;"
+                    + " restarting it")
+            try stop(server.name)
+            try put(server, config: config, devices: devices)
+            try start(server.name)
+            return true
+        }
         do {
             try put(server, config: config, devices: devices)
             return false
@@ -78,6 +91,19 @@ struct InstanceRequests {
             try start(server.name)
             return true
         }
+    }
+
+    /// Config keys Incus applies to a running container at once; any other key changes what the
+    /// container gets when it starts.
+    static let liveKeyPrefixes = ["limits.", "user.", "boot.", "snapshots.", "migration.", "cluster."]
+
+    /// The keys (sorted) whose value differs between the server and the plan, set, changed or removed,
+    /// that are not applied live. Keys Incus manages itself (`volatile.*`, `image.*`) are not counted.
+    static func changedStartTimeKeys(from current: [String: String], to planned: [String: String]) -> [String] {
+        let keys = Set(current.keys).union(planned.keys).filter { key in
+            !ConfigComparison.isServerManagedInstanceKey(key) && !liveKeyPrefixes.contains { key.hasPrefix($0) }
+        }
+        return keys.filter { current[$0] != planned[$0] }.sorted()
     }
 
     /// The instance as the server has it now.

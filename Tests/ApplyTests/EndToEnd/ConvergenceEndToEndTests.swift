@@ -44,7 +44,11 @@ final class ConvergenceEndToEndTests: EndToEndTestCase {
         plan.instances["web-1"]?.config["environment.GREETING"] = "hello"
         let (changed, changedLines) = applySucceeds(plan)
         XCTAssertEqual(changed.summary?.updated, 1, changedLines.joined(separator: "\n"))
-        XCTAssertTrue(changedLines.contains { $0.contains("config environment.GREETING") && $0.contains("(live)") })
+        // The container's init takes its environment when it starts, so the change restarts it.
+        XCTAssertTrue(
+            changedLines.contains {
+                $0.contains("config environment.GREETING") && $0.contains("(stopped, updated, started)")
+            }, changedLines.joined(separator: "\n"))
         let updated = try query("/1.0/instances/web-1?project=\(project)")
         XCTAssertEqual(updated["config"]?["environment.GREETING"]?.stringValue, "hello")
         XCTAssertEqual(updated["status"]?.stringValue, "Running")
