@@ -33,13 +33,52 @@ indirect enum ConfigShape {
     case list(ConfigShape)
     /// A struct: known fields; `always` means printed even when empty; extension keys (`x-`) are
     /// kept in the model and dropped from the JSON.
-    case object([String: ConfigShape], always: Bool)
+    case object(ObjectShape)
     /// `ulimits` entries: a number stays a number, a mapping has `soft` and `hard`.
     case ulimit
     /// `extra_hosts`: a list or mapping of host and address, printed as `host=address` items.
     case hostsList
     /// Anything else, passed through.
     case any
+}
+
+/// The fields of a struct shape, with the ones `ShapeApplier` may add when absent picked out once.
+struct ObjectShape {
+    /// A field that can be added to an object that lacks it: a command field (added as null in
+    /// the JSON of `config`) or a value struct (added as its empty value).
+    struct Addition {
+        var key: String
+        var shape: ConfigShape
+        var isCommand: Bool
+        var isValueStruct: Bool
+    }
+
+    var fields: [String: ConfigShape]
+    var always: Bool
+    /// The fields that can be added, in the order `fields` iterates them.
+    var additions: [Addition]
+
+    init(fields: [String: ConfigShape], always: Bool) {
+        self.fields = fields
+        self.always = always
+        additions = []
+        for (key, shape) in fields {
+            var isCommand = false
+            if case .command = shape { isCommand = true }
+            let isValueStruct = ShapeApplier.isValueStruct(key)
+            if isCommand || isValueStruct {
+                additions.append(Addition(key: key, shape: shape, isCommand: isCommand, isValueStruct: isValueStruct))
+            }
+        }
+    }
+}
+
+extension ConfigShape {
+    /// A struct: known fields; `always` means printed even when empty; extension keys (`x-`) are
+    /// kept in the model and dropped from the JSON.
+    static func object(_ fields: [String: ConfigShape], always: Bool) -> ConfigShape {
+        .object(ObjectShape(fields: fields, always: always))
+    }
 }
 
 extension ConfigShape {

@@ -99,10 +99,12 @@ struct ShapeApplier {
             guard let items = node.sequence else { return node }
             let converted = items.compactMap { apply(itemShape, $0) }
             return converted.isEmpty ? nil : .sequence(converted, at: location)
-        case .object(let fields, let always):
+        case .object(let object):
+            let fields = object.fields
             guard let pairs = node.mapping else { return node }
             var result = node
             var kept: [YAMLPair] = []
+            kept.reserveCapacity(pairs.count + object.additions.count)
             for pair in pairs {
                 if pair.key.hasPrefix("x-") {
                     if keepExtensions { kept.append(pair) }
@@ -113,18 +115,18 @@ struct ShapeApplier {
                 }
                 kept.append(YAMLPair(key: pair.key, keyLocation: pair.keyLocation, value: value))
             }
-            for (key, fieldShape) in fields {
-                // Only command fields and value structs are added; test that before searching `kept`.
-                var isCommand = false
-                if case .command = fieldShape, !keepExtensions { isCommand = true }
-                guard isCommand || Self.isValueStruct(key), !kept.contains(where: { $0.key == key }) else { continue }
+            // Only command fields and value structs are added, in the order `fields` iterates them.
+            for addition in object.additions {
+                let key = addition.key
+                let isCommand = addition.isCommand && !keepExtensions
+                guard isCommand || addition.isValueStruct, !kept.contains(where: { $0.key == key }) else { continue }
                 if isCommand {
                     kept.append(YAMLPair(key: key, keyLocation: location, value: .null(at: location)))
-                } else if let empty = apply(fieldShape, .mapping([], at: location)) {
+                } else if let empty = apply(addition.shape, .mapping([], at: location)) {
                     kept.append(YAMLPair(key: key, keyLocation: location, value: empty))
                 }
             }
-            if kept.isEmpty && !always { return nil }
+            if kept.isEmpty && !object.always { return nil }
             result.content = .mapping(kept)
             return result
         case .hostsList:
@@ -148,10 +150,13 @@ struct ShapeApplier {
             return hosts.isEmpty ? nil : .sequence(hosts, at: location)
         case .ulimit:
             if let value = ValueConversions.integer(node) { return .integer(value, at: location) }
-            return apply(
-                .object(["soft": .integer(keepZero: false), "hard": .integer(keepZero: false)], always: true), node)
+            return apply(Self.ulimitObject, node)
         }
     }
+
+    /// A `ulimits` entry given as a mapping.
+    static let ulimitObject: ConfigShape = .object(
+        ["soft": .integer(keepZero: false), "hard": .integer(keepZero: false)], always: true)
 
     /// Struct fields compose-go holds by value, so they are printed (as `{}`) even when absent.
     static let valueStructs: Set<String> = ["ipam", "resources", "placement"]
