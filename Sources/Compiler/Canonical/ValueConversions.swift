@@ -6,6 +6,7 @@ import Foundation
 enum ValueConversions {
     /// `512m`, `1g`, `2GB`, `1024`: a byte count with binary multipliers, as docker reads them.
     static func bytes(_ text: String) -> Int64? {
+        if let value = bytesASCII(text) { return value }
         let lowered = text.trimmingCharacters(in: .whitespaces).lowercased()
         var number = ""
         var suffix = ""
@@ -14,16 +15,43 @@ enum ValueConversions {
         }
         guard let value = Double(number) else { return nil }
         let trimmed = suffix.trimmingCharacters(in: .whitespaces)
-        let units: [String: Double] = [
-            "": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1_048_576, "mb": 1_048_576, "mib": 1_048_576,
-            "g": 1_073_741_824, "gb": 1_073_741_824, "gib": 1_073_741_824, "t": 1_099_511_627_776,
-            "tb": 1_099_511_627_776, "tib": 1_099_511_627_776,
-            "p": 1_125_899_906_842_624, "pb": 1_125_899_906_842_624, "pib": 1_125_899_906_842_624,
-        ]
-        guard let unit = units[trimmed] else { return nil }
+        guard let unit = byteUnits[trimmed] else { return nil }
         // Out of Int64's range (99999999999999999999g) is not a size: the caller reports it.
         return Int64(exactly: (value * unit).rounded(.down))
     }
+
+    /// `bytes` for the usual spelling, at most 15 ASCII digits and an ASCII letter suffix (`512m`,
+    /// `1GB`, `1024`): the digits are exact as a Double, so the product is the same. `nil` for any
+    /// other text (spaces, a fraction, more digits, no digit), which `bytes` reads in full.
+    static func bytesASCII(_ text: String) -> Int64? {
+        var digits: Int64 = 0
+        var digitCount = 0
+        var suffix: [UInt8] = []
+        for byte in text.utf8 {
+            if suffix.isEmpty && byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                digits = digits * 10 + Int64(byte - UInt8(ascii: "0"))
+                digitCount += 1
+                if digitCount > 15 { return nil }
+            } else if byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") {
+                suffix.append(byte)
+            } else if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
+                suffix.append(byte + 32)
+            } else {
+                return nil
+            }
+            if suffix.count > 3 { return nil }
+        }
+        guard digitCount > 0, let unit = byteUnits[String(decoding: suffix, as: UTF8.self)] else { return nil }
+        return Int64(exactly: (Double(digits) * unit).rounded(.down))
+    }
+
+    /// The multipliers of `bytes`, by lowercased suffix.
+    static let byteUnits: [String: Double] = [
+        "": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1_048_576, "mb": 1_048_576, "mib": 1_048_576,
+        "g": 1_073_741_824, "gb": 1_073_741_824, "gib": 1_073_741_824, "t": 1_099_511_627_776,
+        "tb": 1_099_511_627_776, "tib": 1_099_511_627_776,
+        "p": 1_125_899_906_842_624, "pb": 1_125_899_906_842_624, "pib": 1_125_899_906_842_624,
+    ]
 
     /// A Go duration (`1m30s`, `500ms`, `2h`) in nanoseconds; a bare number is seconds.
     static func duration(_ text: String) -> Int64? {

@@ -106,13 +106,22 @@ enum KeyValues {
         } else if let items = node.sequence {
             for item in items {
                 guard let text = item.scalar?.text else { continue }
-                let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                add(
-                    Entry(
-                        key: String(parts[0]), value: parts.count > 1 ? String(parts[1]) : nil, location: item.location)
-                )
+                let (key, value) = splitAtEquals(text)
+                add(Entry(key: key, value: value, location: item.location))
             }
         }
         return result
+    }
+
+    /// `KEY=VALUE` split at its first `=` (a text without one is all key): what
+    /// `split(separator: "=", maxSplits: 1)` gives, found on the bytes when the text is ASCII.
+    static func splitAtEquals(_ text: String) -> (key: String, value: String?) {
+        let bytes = text.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { return (text, nil) }
+            return (String(text[..<equals]), String(text[bytes.index(after: equals)...]))
+        }
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        return (String(parts[0]), parts.count > 1 ? String(parts[1]) : nil)
     }
 }
