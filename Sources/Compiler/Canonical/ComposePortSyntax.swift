@@ -55,6 +55,8 @@ struct ComposePortSyntax: Equatable {
             if start == end && hostStart != hostEnd { published = "\(published)-\(hostEnd)" }
             result.append(ComposePortSyntax(hostIP: ip, published: published, target: start + offset, proto: lowered))
         }
+        // One binding needs no sort (and no sort keys built).
+        if result.count == 1 { return result }
         return result.enumerated().sorted {
             let left = "\($0.element.target)/\($0.element.proto)"
             let right = "\($1.element.target)/\($1.element.proto)"

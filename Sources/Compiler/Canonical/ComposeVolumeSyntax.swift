@@ -15,6 +15,7 @@ struct ComposeVolumeSyntax: Equatable {
     enum Failure: Error, Equatable { case empty, emptySection, tooManyColons }
 
     static func parse(_ spec: String) throws(Failure) -> ComposeVolumeSyntax {
+        if let volume = try parseASCII(spec) { return volume }
         var volume = ComposeVolumeSyntax()
         let chars = Array(spec)
         guard !chars.isEmpty else { throw .empty }
@@ -48,6 +49,47 @@ struct ComposeVolumeSyntax: Equatable {
         let isPath = volume.source.first.map { ".~/".contains($0) } ?? false
         volume.type = isPath ? "bind" : "volume"
         return volume
+    }
+
+    /// `parse` on the bytes of a spec of printable ASCII without `$` (one character per byte, no
+    /// `${...}` to skip), or `nil` for any other spec, which the character-level code reads.
+    static func parseASCII(_ spec: String) throws(Failure) -> ComposeVolumeSyntax? {
+        var spec = spec
+        let result = spec.withUTF8 { bytes -> Result<ComposeVolumeSyntax, Failure>? in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "$") { return nil }
+            var volume = ComposeVolumeSyntax()
+            guard !bytes.isEmpty else { return .failure(.empty) }
+            if bytes.count <= 2 {
+                volume.target = String(decoding: bytes, as: UTF8.self)
+                return .success(volume)
+            }
+            var start = 0
+            for index in 0...bytes.count {
+                let atEnd = index == bytes.count
+                if !atEnd && bytes[index] == UInt8(ascii: ":") && index - start == 1 && isASCIILetter(bytes[start]) {
+                    continue
+                }
+                if atEnd || bytes[index] == UInt8(ascii: ":") {
+                    let part = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                    do throws(Failure) {
+                        try volume.take(part, last: atEnd)
+                    } catch {
+                        return .failure(error)
+                    }
+                    start = index + 1
+                }
+            }
+            let first = volume.source.utf8.first
+            let isPath = first == UInt8(ascii: ".") || first == UInt8(ascii: "~") || first == UInt8(ascii: "/")
+            volume.type = isPath ? "bind" : "volume"
+            return .success(volume)
+        }
+        return try result?.get()
+    }
+
+    static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
     }
 
     mutating func take(_ part: String, last: Bool) throws(Failure) {
@@ -95,6 +137,7 @@ struct ComposeVolumeSyntax: Equatable {
     /// Go's `path.Clean`: no `.`/`..`/empty segments, no trailing slash.
     static func cleanPath(_ path: String) -> String {
         guard !path.isEmpty else { return "" }
+        if FilePaths.isCleanASCII(path) { return path }
         let rooted = path.hasPrefix("/")
         var parts: [Substring] = []
         for part in path.split(separator: "/") {

@@ -5,6 +5,7 @@ enum FilePaths {
     /// `path` made absolute against `base`, with `.` and `..` segments removed.
     static func absolute(_ path: String, relativeTo base: String) -> String {
         let joined = path.hasPrefix("/") ? path : base + "/" + path
+        if joined.utf8.first == UInt8(ascii: "/") && isCleanASCII(joined) { return joined }
         var parts: [Substring] = []
         for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
             switch part {
@@ -14,6 +15,31 @@ enum FilePaths {
             }
         }
         return "/" + parts.joined(separator: "/")
+    }
+
+    /// Whether the ASCII `path` has no empty, `.` or `..` segment and no trailing slash (a lone `/`
+    /// is clean): `absolute` and `ComposeVolumeSyntax.cleanPath` return such a path as it is, without
+    /// splitting it. `false` for any other path, which they split.
+    static func isCleanASCII(_ path: String) -> Bool {
+        let bytes = path.utf8
+        guard let first = bytes.first else { return false }
+        if bytes.count == 1 { return first < 0x80 && first != UInt8(ascii: ".") }
+        var segmentLength = first == UInt8(ascii: "/") ? -1 : 0
+        var dots = 0
+        for byte in bytes {
+            guard byte < 0x80 else { return false }
+            if byte == UInt8(ascii: "/") {
+                // An empty, `.` or `..` segment (the leading `/` of a rooted path ends none).
+                if segmentLength == 0 || (segmentLength > 0 && dots == segmentLength && dots <= 2) { return false }
+                segmentLength = 0
+                dots = 0
+            } else {
+                segmentLength = max(segmentLength, 0) + 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        // The last segment: not empty (trailing slash), not `.` or `..`.
+        return segmentLength > 0 && !(dots == segmentLength && dots <= 2)
     }
 
     /// The directory part of an absolute path.
