@@ -136,7 +136,9 @@ struct ModelNormalization {
         } else if let items = node.sequence {
             result.content = .sequence(
                 items.compactMap { item in
-                    guard let text = item.scalar?.text, !text.contains("=") else { return item }
+                    guard let text = item.scalar?.text, !ASCIIText.contains(text, UInt8(ascii: "=")) else {
+                        return item
+                    }
                     if let value = environment[text] { return .string("\(text)=\(value)", at: item.location) }
                     return keepEmpty ? item : nil
                 })
