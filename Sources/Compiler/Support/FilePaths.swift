@@ -6,6 +6,7 @@ enum FilePaths {
     static func absolute(_ path: String, relativeTo base: String) -> String {
         let joined = path.hasPrefix("/") ? path : base + "/" + path
         if joined.utf8.first == UInt8(ascii: "/") && isCleanASCII(joined) { return joined }
+        if let resolved = absoluteASCII(joined) { return resolved }
         var parts: [Substring] = []
         for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
             switch part {
@@ -15,6 +16,36 @@ enum FilePaths {
             }
         }
         return "/" + parts.joined(separator: "/")
+    }
+
+    /// `absolute` of an ASCII `joined` path, segment by segment on its bytes; `nil` when it is not
+    /// ASCII, and the character-level split reads it.
+    static func absoluteASCII(_ joined: String) -> String? {
+        var joined = joined
+        return joined.withUTF8 { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count + 1)
+            // Where each kept segment's `/` is in `result`, so `..` can drop the last one.
+            var starts: [Int] = []
+            var index = 0
+            while index < bytes.count {
+                var end = index
+                while end < bytes.count && bytes[end] != UInt8(ascii: "/") { end += 1 }
+                let length = end - index
+                if length == 0 || (length == 1 && bytes[index] == UInt8(ascii: ".")) {
+                    // An empty or `.` segment.
+                } else if length == 2 && bytes[index] == UInt8(ascii: ".") && bytes[index + 1] == UInt8(ascii: ".") {
+                    if let start = starts.popLast() { result.removeSubrange(start...) }
+                } else {
+                    starts.append(result.count)
+                    result.append(UInt8(ascii: "/"))
+                    result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                }
+                index = end + 1
+            }
+            return result.isEmpty ? "/" : String(decoding: result, as: UTF8.self)
+        }
     }
 
     /// Whether the ASCII `path` has no empty, `.` or `..` segment and no trailing slash (a lone `/`
