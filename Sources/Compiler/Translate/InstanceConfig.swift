@@ -87,7 +87,19 @@ enum InstanceConfig {
 
     /// Quotes a word for a POSIX shell only when it needs it.
     static func shellQuoted(_ word: String) -> String {
-        let safe = word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./=:,@%+".contains($0)) }
+        // ASCII letters, digits and `-_./=:,@%+`, tested on the bytes: a character is safe exactly
+        // when it is one such byte (any other byte, as in `\r\n` or a non-ASCII character, is not).
+        let safe = word.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                return true
+            case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "="),
+                UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "@"), UInt8(ascii: "%"), UInt8(ascii: "+"):
+                return true
+            default: return false
+            }
+        }
         if safe && !word.isEmpty { return word }
         return "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
