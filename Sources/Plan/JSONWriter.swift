@@ -88,7 +88,7 @@ public struct JSONWriter {
                     bytes.append(UInt8(ascii: ","))
                     newline(depth + 1)
                 }
-                if entry.key.utf8.contains(0) { throw UnsupportedKey() }
+                if Self.hasNUL(entry.key) { throw UnsupportedKey() }
                 writeKey(entry.key)
                 try write(entry.value, depth: depth + 1)
             }
@@ -155,7 +155,7 @@ public struct JSONWriter {
             if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
             newline(depth + 1)
-            if entry.key.utf8.contains(0) { throw UnsupportedKey() }
+            if Self.hasNUL(entry.key) { throw UnsupportedKey() }
             writeKey(entry.key)
             try writeValue(&self, entry.value, depth + 1)
         }
@@ -175,7 +175,7 @@ public struct JSONWriter {
             if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
             newline(depth + 1)
-            if entry.key.utf8.contains(0) { throw UnsupportedKey() }
+            if Self.hasNUL(entry.key) { throw UnsupportedKey() }
             writeKey(entry.key)
             writeString(entry.value)
         }
@@ -251,6 +251,13 @@ public struct JSONWriter {
     private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// A JSON string with jansson's escaping.
+    /// Whether `key` holds a NUL byte, searched in its contiguous bytes (the generic search over
+    /// `utf8` walked it byte by byte through the view's iterator).
+    @usableFromInline
+    static func hasNUL(_ key: String) -> Bool {
+        key.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? key.utf8.contains(0)
+    }
+
     public mutating func writeString(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
         if string.utf8.withContiguousStorageIfAvailable({ writeEscaped($0) }) == nil {
