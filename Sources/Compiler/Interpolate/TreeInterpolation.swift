@@ -49,7 +49,7 @@ public struct TreeInterpolation {
         switch node.content {
         case .scalar(let scalar):
             // A byte test first: most values have no `$` at all.
-            guard scalar.text.utf8.contains(UInt8(ascii: "$")), scalar.text.contains("$") else { return nil }
+            guard ASCIIText.hasByte(scalar.text, UInt8(ascii: "$")), scalar.text.contains("$") else { return nil }
             let path = trail.text
             let text: String
             var template = self.template

@@ -10,4 +10,10 @@ enum ASCIIText {
         if bytes.allSatisfy({ $0 < 0x80 }) { return bytes.contains(byte) }
         return text.range(of: String(UnicodeScalar(byte))) != nil
     }
+
+    /// Whether `text`'s UTF-8 holds `byte`, searched in its contiguous bytes (a search through the
+    /// `utf8` view's iterator costs several times more).
+    static func hasByte(_ text: String, _ byte: UInt8) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? text.utf8.contains(byte)
+    }
 }
