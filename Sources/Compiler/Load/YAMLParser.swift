@@ -232,16 +232,25 @@ private struct ParseSession {
     func applyMergeKeys(_ pairs: [YAMLPair]) throws -> [YAMLPair] {
         var explicitKeys = Set<String>()
         var hasMergeKey = false
-        for pair in pairs {
+        // A small mapping (most of them) compares its keys pairwise instead of hashing them into a set.
+        let small = pairs.count <= 16
+        for index in pairs.indices {
+            let pair = pairs[index]
             if pair.key == "<<" && isMergeKey(pair) {
                 hasMergeKey = true
                 continue
             }
-            guard explicitKeys.insert(pair.key).inserted else {
+            // An earlier pair with this key is never a merge key, as this key is not `<<`.
+            let repeated =
+                small ? pairs[..<index].contains { $0.key == pair.key } : !explicitKeys.insert(pair.key).inserted
+            guard !repeated else {
                 throw CompileError("key '\(pair.key)' is defined twice in this mapping", at: pair.keyLocation)
             }
         }
         guard hasMergeKey else { return pairs }
+        if small {
+            for pair in pairs where !(pair.key == "<<" && isMergeKey(pair)) { explicitKeys.insert(pair.key) }
+        }
         var result: [YAMLPair] = []
         var seen = explicitKeys
         for pair in pairs {
