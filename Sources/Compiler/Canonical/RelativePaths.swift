@@ -31,20 +31,7 @@ struct RelativePaths {
             }
         case nil: break
         }
-        switch node.content {
-        case .scalar: break
-        case .mapping(let pairs):
-            result.content = .mapping(
-                pairs.map { pair in
-                    guard let child = position.child(pair.key) else { return pair }
-                    var pair = pair
-                    pair.value = apply(pair.value, at: child)
-                    return pair
-                })
-        case .sequence(let items):
-            guard let child = position.item else { break }
-            result.content = .sequence(items.map { apply($0, at: child) })
-        }
+        result.content = position.mapChildren(node.content) { apply($0, at: $1) }
         return result
     }
 

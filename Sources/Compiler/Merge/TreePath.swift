@@ -97,4 +97,26 @@ final class PatternTree<Tag> {
 
     /// The node for a sequence item below this one (the component `[]`).
     var item: PatternTree? { any ?? exact["[]"] }
+
+    /// `content` with `transform` applied to every child this tree reaches (the others unchanged):
+    /// the descent step of the walks that rewrite the model along their patterns.
+    func mapChildren(
+        _ content: YAMLNode.Content, _ transform: (YAMLNode, PatternTree) -> YAMLNode
+    ) -> YAMLNode.Content {
+        switch content {
+        case .scalar:
+            return content
+        case .mapping(let pairs):
+            return .mapping(
+                pairs.map { pair in
+                    guard let next = child(pair.key) else { return pair }
+                    var pair = pair
+                    pair.value = transform(pair.value, next)
+                    return pair
+                })
+        case .sequence(let items):
+            guard let next = item else { return content }
+            return .sequence(items.map { transform($0, next) })
+        }
+    }
 }
