@@ -68,6 +68,12 @@ public struct DotEnvParser {
         }
     }
 
+    /// The one-character escapes of double-quoted values and what they stand for.
+    static let simpleEscapes: [Unicode.Scalar: String] = [
+        "a": "\u{07}", "b": "\u{08}", "f": "\u{0C}", "n": "\n", "r": "\r", "t": "\t", "v": "\u{0B}",
+        "\"": "\"", "\\": "\\", "$": "$$",
+    ]
+
     /// Applies double-quote escapes; `\$` becomes `$$` so interpolation keeps a literal `$`.
     static func unescape(_ text: String) -> String {
         let chars = Array(text.unicodeScalars)
@@ -81,11 +87,7 @@ public struct DotEnvParser {
                 continue
             }
             let next = chars[index + 1]
-            let simple: [Unicode.Scalar: String] = [
-                "a": "\u{07}", "b": "\u{08}", "f": "\u{0C}", "n": "\n", "r": "\r", "t": "\t", "v": "\u{0B}",
-                "\"": "\"", "\\": "\\", "$": "$$",
-            ]
-            if let replacement = simple[next] {
+            if let replacement = simpleEscapes[next] {
                 output.append(contentsOf: replacement.unicodeScalars)
                 index += 2
             } else if next == "0" {
