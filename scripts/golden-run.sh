@@ -13,6 +13,10 @@ if [ -f "$case_dir/args" ]; then
   mapfile -t args < <(grep -v '^#' "$case_dir/args" | sed '/^$/d')
 fi
 environment=(HOME=/nonexistent-home PATH=/usr/bin:/bin)
+# The parallel-work knobs pass through, so tests can check they never change a plan.
+for knob in COMPOSE_COMPILE_THREADS COMPOSE_COMPILE_CHUNK; do
+  if [ -n "${!knob:-}" ]; then environment+=("$knob=${!knob}"); fi
+done
 if [ -f "$case_dir/process-env" ]; then
   mapfile -t extra < <(grep -v '^#' "$case_dir/process-env" | sed '/^$/d')
   environment+=("${extra[@]}")

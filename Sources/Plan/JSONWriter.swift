@@ -250,14 +250,13 @@ public struct JSONWriter {
 
     private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-    /// A JSON string with jansson's escaping.
     /// Whether `key` holds a NUL byte, searched in its contiguous bytes (the generic search over
-    /// `utf8` walked it byte by byte through the view's iterator).
-    @usableFromInline
-    static func hasNUL(_ key: String) -> Bool {
+    /// `utf8` walked it byte by byte through the view's iterator). Such a key is left to jansson.
+    public static func hasNUL(_ key: String) -> Bool {
         key.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? key.utf8.contains(0)
     }
 
+    /// A JSON string with jansson's escaping.
     public mutating func writeString(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
         if string.utf8.withContiguousStorageIfAvailable({ writeEscaped($0) }) == nil {

@@ -66,15 +66,16 @@ struct CompileCommand: ParsableCommand {
         } catch {
             exitWithCompileError(error)
         }
-        for warning in result.warnings {
-            FileHandle.standardError.write(Data("\(warning)\n".utf8))
-        }
+        // One write for all warnings: a large project has one per service or more.
+        let warnings = result.warnings.map { "\($0)\n" }.joined()
+        if !warnings.isEmpty { FileHandle.standardError.write(Data(warnings.utf8)) }
         let text = PlanEmitter.emit(result.plan)
         if let output {
             try PlanFileWriter.write(text, to: output)
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
+        StageTimings.mark("write")
     }
 }
 

@@ -19,6 +19,12 @@ struct CanonicalSyntax {
         self.lenient = lenient
     }
 
+    /// A transform for a part of the document done apart, its count starting at `count`.
+    private init(lenient: Bool, count: Int) {
+        self.lenient = lenient
+        portBindings.value = count
+    }
+
     /// A count shared by the copies of one transform.
     private final class Counter {
         var value = 0
@@ -168,12 +174,55 @@ struct CanonicalSyntax {
         return try recurse(node, at: position, trail: &trail)
     }
 
+    /// The pairs of a large mapping (the services of a large project) transformed on several
+    /// cores, or `nil` to transform them in sequence. Each chunk counts its own port bindings;
+    /// when a chunk fails or the total passes the limit, `nil` makes the caller do the work again
+    /// in sequence, so errors are exactly the ones a sequential transform reports.
+    private func transformInParallel(
+        _ pairs: [YAMLPair], at position: PatternTree<Pattern.Name>, trail: Trail
+    ) throws -> [YAMLPair]? {
+        guard ParallelWork.isWorthSplitting(pairs.count) else { return nil }
+        let base = portBindings.value
+        let lenient = self.lenient
+        let chunks = ParallelWork.mapChunks(pairs) { chunk -> (pairs: [YAMLPair], count: Int)? in
+            let part = CanonicalSyntax(lenient: lenient, count: base)
+            var trail = trail
+            var changed = Array(chunk)
+            do {
+                for index in changed.indices {
+                    guard let child = position.child(changed[index].key) else { continue }
+                    trail.push(.key(changed[index].key))
+                    defer { trail.pop() }
+                    changed[index].value = try part.transform(changed[index].value, at: child, trail: &trail)
+                }
+            } catch {
+                return nil
+            }
+            return (changed, part.portBindings.value - base)
+        }
+        var transformed: [YAMLPair] = []
+        transformed.reserveCapacity(pairs.count)
+        var total = base
+        for chunk in chunks {
+            guard let chunk else { return nil }
+            transformed += chunk.pairs
+            total += chunk.count
+        }
+        guard total <= Self.maximumPortBindings else { return nil }
+        portBindings.value = total
+        return transformed
+    }
+
     /// `node` with its children transformed; children no pattern reaches are left as they are.
     func recurse(_ node: YAMLNode, at position: PatternTree<Pattern.Name>, trail: inout Trail) throws -> YAMLNode {
         var result = node
         switch node.content {
         case .scalar: return node
         case .mapping(let pairs):
+            if let parallel = try transformInParallel(pairs, at: position, trail: trail) {
+                result.content = .mapping(parallel)
+                return result
+            }
             var changed = pairs
             for index in pairs.indices {
                 guard let child = position.child(pairs[index].key) else { continue }

@@ -86,14 +86,15 @@ struct ShapeApplier {
             guard let pairs = node.mapping else { return node }
             if pairs.isEmpty { return nil }
             var result = node
+            // The services of a large project are shaped on several cores.
             result.content = .mapping(
-                pairs.compactMap { pair in
+                ParallelWork.map(pairs) { pair -> YAMLPair? in
                     var pair = pair
                     if pair.value.isNull { return pair }
                     guard let value = apply(valueShape, pair.value) else { return nil }
                     pair.value = value
                     return pair
-                })
+                }.compactMap { $0 })
             return result
         case .list(let itemShape):
             guard let items = node.sequence else { return node }

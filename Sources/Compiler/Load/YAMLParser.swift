@@ -27,6 +27,7 @@ public struct YAMLParser {
 
 private struct ParseSession {
     let file: String
+    let fileNumber: UInt32
     let bytes: [UInt8]
     let limits: YAMLParser
 
@@ -58,6 +59,7 @@ private struct ParseSession {
 
     init(file: String, bytes: [UInt8], limits: YAMLParser) {
         self.file = file
+        self.fileNumber = SourceFiles.shared.number(of: file)
         self.bytes = bytes
         self.limits = limits
     }
@@ -85,7 +87,7 @@ private struct ParseSession {
     }
 
     func location(_ mark: yaml_mark_t) -> SourceLocation {
-        SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        SourceLocation(fileNumber: fileNumber, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
     }
 
     func parserError(_ parser: yaml_parser_t) -> CompileError {

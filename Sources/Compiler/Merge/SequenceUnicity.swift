@@ -76,13 +76,13 @@ enum SequenceUnicity {
         switch node.content {
         case .scalar: return nil
         case .mapping(let pairs):
+            // The services of a large project are deduplicated on several cores.
+            let values = ParallelWork.map(pairs) { pair in
+                rule.child(pair.key).flatMap { deduplicated(pair.value, rule: $0) }
+            }
             var changed: [YAMLPair]?
             for index in pairs.indices {
-                guard let child = rule.child(pairs[index].key),
-                    let value = deduplicated(pairs[index].value, rule: child)
-                else {
-                    continue
-                }
+                guard let value = values[index] else { continue }
                 if changed == nil { changed = pairs }
                 changed?[index].value = value
             }

@@ -107,8 +107,9 @@ final class PatternTree<Tag> {
         case .scalar:
             return content
         case .mapping(let pairs):
+            // The services of a large project are rewritten on several cores.
             return .mapping(
-                pairs.map { pair in
+                ParallelWork.map(pairs) { pair in
                     guard let next = child(pair.key) else { return pair }
                     var pair = pair
                     pair.value = transform(pair.value, next)

@@ -16,15 +16,15 @@ struct ComposeNormalizer {
         result.set("name", .string(projectName, at: model["name"]?.location ?? model.location))
         var usesDefaultNetwork = false
         if let servicesNode = model["services"], !servicesNode.isNull {
-            var services: [YAMLPair] = []
-            for pair in try servicesNode.expectMapping("services") {
+            // Services normalize independently, so they are spread over the cores.
+            let services = try ParallelWork.map(try servicesNode.expectMapping("services")) { pair in
                 var service = try normalizeService(pair.value, path: "services.\(pair.key)")
                 if service["network_mode"] == nil, service["networks"] == nil {
                     service.set("networks", .mapping([("default", .null(at: pair.keyLocation))], at: pair.keyLocation))
                 }
-                if service["networks"]?.pair("default") != nil { usesDefaultNetwork = true }
-                services.append(YAMLPair(key: pair.key, keyLocation: pair.keyLocation, value: service))
+                return YAMLPair(key: pair.key, keyLocation: pair.keyLocation, value: service)
             }
+            usesDefaultNetwork = services.contains { $0.value["networks"]?.pair("default") != nil }
             result.set("services", YAMLNode(.mapping(services), at: servicesNode.location))
         }
         var networks = try normalizeTopLevel(

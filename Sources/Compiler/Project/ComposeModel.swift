@@ -51,6 +51,7 @@ public struct ComposeModel: Sendable {
         let sources = try EnvironmentSources(
             process: options.environment, envFiles: options.environmentFiles, directory: envDirectory,
             workingDirectory: cwd)
+        StageTimings.mark("start")
         let files = try composeFiles(options, sources: sources, start: explicitDirectory ?? cwd)
         let projectDirectory = explicitDirectory ?? FilePaths.directory(of: files[0])
         var variables = sources.variables
@@ -58,22 +59,28 @@ public struct ComposeModel: Sendable {
         let name = try projectName(
             options, sources: sources, files: files, directory: projectDirectory, parsed: &parsed)
         variables["COMPOSE_PROJECT_NAME"] = name
+        StageTimings.mark("parse")
         var loader = ModelLoader(
             environment: variables, workingDirectory: projectDirectory, home: options.environment["HOME"],
             lenient: purpose == .compile)
         loader.parsed = parsed
         var model = try loader.load(files)
+        StageTimings.mark("environment items")
         model = ModelNormalization(projectName: name, environment: variables).apply(model)
         let profiles = options.profiles.isEmpty ? sources.profiles : options.profiles
         let allServices = Set(model["services"]?.mapping?.map(\.key) ?? [])
+        StageTimings.mark("model normalization")
         model = try Profiles.apply(model, active: profiles)
         if purpose == .config { try ModelConsistency.check(model, allServices: allServices) }
         model = UnusedResources.apply(model)
         // Every input the model depends on, so the plan records each one's digest: the compose,
         // extends and include files, the project's env files, and the services' env_file files.
         var filesRead = loader.filesRead + sources.envFiles
+        StageTimings.mark("profiles, unused")
         model = try ServiceEnvironment.apply(model, projectVariables: variables, filesRead: &filesRead)
+        StageTimings.mark("env_file")
         model = ShapeApplier(keepExtensions: true).apply(.project, model) ?? model
+        StageTimings.mark("shape")
         return ComposeModel(
             name: name, projectDirectory: projectDirectory, files: files, filesRead: filesRead,
             environment: variables, model: model, warnings: loader.warnings.items)

@@ -26,7 +26,9 @@ struct ModelLoader {
             model = try loadFile(file, over: model)
         }
         model = ModelDefaults.apply(model)
+        StageTimings.mark("defaults")
         model = RelativePaths(directory: workingDirectory, home: home).apply(model)
+        StageTimings.mark("relative paths")
         return ModelNormalization(projectName: "", environment: environment).resolveEnvironmentItems(model)
     }
 
@@ -64,16 +66,23 @@ struct ModelLoader {
         if document["include"] != nil {
             document = try IncludeLoader(parent: self, chain: chain).apply(to: document, filesRead: &filesRead)
         }
+        StageTimings.mark("interpolate")
         let (stripped, resets) = ResetTags.strip(document)
         document = stripped
         var extends = ExtendsResolver(loader: self, file: file, resets: resets)
         document = try extends.apply(to: document)
         filesRead += extends.filesRead
+        StageTimings.mark("reset tags, extends")
         var merged = try MergeRules.merge(resets.apply(to: model), document)
+        StageTimings.mark("merge")
         merged = SequenceUnicity.apply(merged)
+        StageTimings.mark("unique items")
         merged.remove("version")
         merged = try CanonicalSyntax(lenient: lenient).apply(merged)
-        return SequenceUnicity.apply(merged)
+        StageTimings.mark("long syntax")
+        merged = SequenceUnicity.apply(merged)
+        StageTimings.mark("unique items")
+        return merged
     }
 }
 

@@ -4,7 +4,8 @@ import Plan
 /// NICs, mounts, port proxies) so the plan does not depend on any profile's content.
 enum InstanceBuilder {
     static func build(
-        _ service: ServiceTranslator, names: [String], dependsOn: [String], plan: inout Plan,
+        _ service: ServiceTranslator, names: [String], dependsOn: [String],
+        placeholders: inout [String: PlanPlaceholder],
         context: inout TranslationContext
     ) throws -> [(name: String, instance: PlanInstance)] {
         let path = service.path
@@ -121,12 +122,12 @@ enum InstanceBuilder {
                     if let token = nat.token {
                         let pointer = JSONPointer.make(["instances", instanceName, "devices", deviceName, "connect"])
                         var entry =
-                            plan.placeholders[token.name]
+                            placeholders[token.name]
                             ?? PlanPlaceholder(
                                 instance: instanceName, device: token.device, family: token.family, pointers: [])
                         entry.pointers.append(pointer)
                         entry.pointers.sort()
-                        plan.placeholders[token.name] = entry
+                        placeholders[token.name] = entry
                     }
                 }
                 devices[deviceName] = device

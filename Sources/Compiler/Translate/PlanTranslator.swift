@@ -33,6 +33,7 @@ public enum PlanTranslator {
             source: PlanSource(projectDirectory: project.projectDirectory, files: project.sourceFiles),
             project: PlanProject(name: project.name, config: projectConfig))
 
+        StageTimings.mark("x-incus, project")
         let services = (model["services"]?.mapping ?? []).sorted { $0.key < $1.key }
         let dependencies = try DependencyGraph.resolve(services)
         var usedNetworks = Set<String>()
@@ -63,24 +64,45 @@ public enum PlanTranslator {
             }
             instanceNames[service.key] = names
         }
-        for service in services {
-            let translator = ServiceTranslator(
-                name: service.key, keyLocation: service.keyLocation, node: service.value, networks: networks,
-                volumes: volumes, model: model, projectDirectory: project.projectDirectory)
-            let dependsOn = (dependencies[service.key] ?? []).flatMap { instanceNames[$0] ?? [] }.sorted()
-            for instance in try InstanceBuilder.build(
-                translator, names: instanceNames[service.key] ?? [], dependsOn: dependsOn, plan: &plan,
-                context: &context)
-            {
-                plan.instances[instance.name] = instance.instance
+        StageTimings.mark("networks, volumes, names")
+        // Services translate independently of one another, so they are spread over the cores;
+        // each chunk keeps its own warnings and placeholders, joined below in service order.
+        let emptyContext = context.withoutWarnings
+        let chunks = try ParallelWork.mapChunks(services) { chunk in
+            var chunkContext = emptyContext
+            var placeholders: [String: PlanPlaceholder] = [:]
+            var instances: [(name: String, instance: PlanInstance)] = []
+            for service in chunk {
+                let translator = ServiceTranslator(
+                    name: service.key, keyLocation: service.keyLocation, node: service.value, networks: networks,
+                    volumes: volumes, model: model, projectDirectory: project.projectDirectory)
+                let dependsOn = (dependencies[service.key] ?? []).flatMap { instanceNames[$0] ?? [] }.sorted()
+                instances += try InstanceBuilder.build(
+                    translator, names: instanceNames[service.key] ?? [], dependsOn: dependsOn,
+                    placeholders: &placeholders, context: &chunkContext)
             }
+            return (instances: instances, placeholders: placeholders, context: chunkContext)
         }
+        for chunk in chunks {
+            for built in chunk.instances { plan.instances[built.name] = built.instance }
+            for (token, entry) in chunk.placeholders {
+                guard var existing = plan.placeholders[token] else {
+                    plan.placeholders[token] = entry
+                    continue
+                }
+                existing.pointers = (existing.pointers + entry.pointers).sorted()
+                plan.placeholders[token] = existing
+            }
+            context.append(warningsOf: chunk.context)
+        }
+        StageTimings.mark("instances")
         try ServiceDiscovery.addRecords(services: services, networks: networks, plan: &plan, context: &context)
         plan.warnings = context.warnings.map {
             PlanWarning(
                 code: $0.code, message: $0.message, file: $0.location?.file ?? "",
                 line: Int64($0.location?.line ?? 0), column: Int64($0.location?.column ?? 0))
         }
+        StageTimings.mark("service discovery")
         return (plan, context.warnings)
     }
 }

@@ -13,6 +13,17 @@ struct TranslationContext {
     mutating func warn(_ code: String, _ message: String, at location: SourceLocation?) {
         warnings.append(CompileWarning(code: code, message: message, at: location))
     }
+
+    /// This context with no warnings yet, for a part of the work done apart.
+    var withoutWarnings: TranslationContext {
+        TranslationContext(projectName: projectName, storagePool: storagePool)
+    }
+
+    /// Warnings another context collected, after this one's: how work split over threads is
+    /// joined again in input order.
+    mutating func append(warningsOf other: TranslationContext) {
+        warnings += other.warnings
+    }
 }
 
 /// Hands out device names unique within one instance: `base`, then `base-2`, `base-3` …

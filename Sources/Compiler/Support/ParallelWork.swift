@@ -1,0 +1,117 @@
+import Dispatch
+import Foundation
+
+/// Runs independent pieces of a stage on several cores with a result that does not depend on how
+/// many there are: work is cut into contiguous chunks, and results, and the first error, come
+/// back in input order, exactly as a sequential loop would give them.
+///
+/// Only the per-service stages use it: services are independent of one another there, and a
+/// project of a thousand services spends most of its time in them.
+enum ParallelWork {
+    /// Fewer items than this run on the calling thread: below it, starting threads costs more
+    /// than it saves. `COMPOSE_COMPILE_CHUNK` sets another minimum (tests use 1 to split even
+    /// the smallest projects, and check the plan does not change).
+    static let minimumItemsPerChunk: Int = {
+        if let text = ProcessInfo.processInfo.environment["COMPOSE_COMPILE_CHUNK"], let count = Int(text), count > 0 {
+            return count
+        }
+        return 32
+    }()
+
+    /// Worker count: `COMPOSE_COMPILE_THREADS` when set to a positive number (1 turns parallel
+    /// work off), else the active processor count, at most 8.
+    static let workerCount: Int = {
+        if let text = ProcessInfo.processInfo.environment["COMPOSE_COMPILE_THREADS"], let count = Int(text),
+            count > 0
+        {
+            return min(count, 64)
+        }
+        return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    }()
+
+    /// `transform` applied to contiguous chunks of `items`, the chunks' results in order.
+    static func mapChunks<Item, Value>(_ items: [Item], _ transform: (ArraySlice<Item>) -> Value) -> [Value] {
+        let chunkCount = min(workerCount, items.count / minimumItemsPerChunk)
+        guard chunkCount > 1 else { return [transform(items[...])] }
+        let bounds = (0...chunkCount).map { items.count * $0 / chunkCount }
+        let results = ResultSlots<Value>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            results.store(transform(items[bounds[chunk]..<bounds[chunk + 1]]), at: chunk)
+        }
+        return results.values()
+    }
+
+    /// `transform` applied to contiguous chunks of `items`, the chunks' results in order, or the
+    /// error of the first chunk that failed, which is the error a sequential loop would meet.
+    static func mapChunks<Item, Value>(
+        _ items: [Item], _ transform: (ArraySlice<Item>) throws -> Value
+    ) throws -> [Value] {
+        try mapChunks(items) { chunk in Result { try transform(chunk) } }.map { try $0.get() }
+    }
+
+    /// `transform` applied to every item, in order; items are spread over the workers in chunks.
+    static func map<Item, Value>(_ items: [Item], _ transform: (Item) -> Value) -> [Value] {
+        // Most calls are for small mappings: they get a plain map and no wrapping arrays.
+        guard isWorthSplitting(items.count) else { return items.map(transform) }
+        return mapChunks(items) { chunk in chunk.map(transform) }.flatMap { $0 }
+    }
+
+    /// Whether `count` items make at least two chunks.
+    static func isWorthSplitting(_ count: Int) -> Bool {
+        workerCount > 1 && count >= 2 * minimumItemsPerChunk
+    }
+
+    /// `transform` applied to every item, in order, or the first error in order.
+    static func map<Item, Value>(_ items: [Item], _ transform: (Item) throws -> Value) throws -> [Value] {
+        guard isWorthSplitting(items.count) else { return try items.map(transform) }
+        return try mapChunks(items) { chunk in try chunk.map(transform) }.flatMap { $0 }
+    }
+
+    /// Runs `first` on another thread while `second` runs on this one; returns both results.
+    /// The first closure's error wins when both fail, as it would in sequence.
+    static func both<First, Second>(
+        _ first: () throws -> First, _ second: () throws -> Second
+    ) throws -> (First, Second) {
+        guard workerCount > 1 else { return (try first(), try second()) }
+        let firstResult = ResultSlots<Result<First, Error>>(count: 1)
+        let secondResult = ResultSlots<Result<Second, Error>>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 {
+                firstResult.store(Result { try first() }, at: 0)
+            } else {
+                secondResult.store(Result { try second() }, at: 0)
+            }
+        }
+        let firstValue = try firstResult.values()[0].get()
+        return (firstValue, try secondResult.values()[0].get())
+    }
+}
+
+/// One result slot per chunk, each written by exactly one worker before `concurrentPerform`
+/// returns, which orders the writes before the reads. The slots live in raw memory, so workers
+/// writing different slots never touch a shared Swift array (whose access is checked for
+/// exclusivity at run time).
+private final class ResultSlots<Value>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<Value?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = UnsafeMutablePointer.allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func store(_ value: Value, at index: Int) {
+        slots[index] = value
+    }
+
+    /// The values in order.
+    func values() -> [Value] {
+        (0..<count).compactMap { slots[$0] }
+    }
+}
