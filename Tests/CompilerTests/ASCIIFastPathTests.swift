@@ -33,6 +33,18 @@ final class ASCIIFastPathTests: XCTestCase {
         XCTAssertEqual(ImageReference.normalize("nginx"), "docker.io/library/nginx:latest")
     }
 
+    func testDNSNames() {
+        let pieces = [
+            "a", "Z", "0", "-", "_", ".", "..", " ", "é", "\r\n", "web", String(repeating: "x", count: 60),
+            String(repeating: "y", count: 130),
+        ]
+        for name in samples(pieces) {
+            XCTAssertEqual(ServiceDiscovery.isDNSName(name), ServiceDiscovery.isDNSNameCharacters(name), name)
+        }
+        XCTAssertTrue(ServiceDiscovery.isDNSName("db.internal"))
+        XCTAssertFalse(ServiceDiscovery.isDNSName("-db"))
+    }
+
     func testVolumeNames() {
         let pieces = ["a", "Z", "0", "-", "_", ".", "/", ":", " ", "é", "e\u{301}", "\r\n", "😀", "~", "\u{00}"]
         for name in samples(pieces) {

@@ -48,6 +48,41 @@ final class ParallelWorkTests: XCTestCase {
         }
     }
 
+    /// A file of 64 KiB or more is read by libyaml on another thread while the tree is built:
+    /// its plan, and every kind of error it can stop at, are the ones a single thread gives.
+    func testLargeFilesParseTheSameOnOneOrTwoThreads() throws {
+        var services = "services:\n"
+        for index in 0..<1500 {
+            services += "  svc\(index):\n    image: nginx\n    environment: {A: \"\(index)\"}\n"
+        }
+        XCTAssertGreaterThan(services.utf8.count, 64 * 1024)
+        let sources = [
+            services,
+            // A syntax error near the end, a key defined twice in the middle, an unknown alias.
+            services + "  broken: [\n",
+            services.replacingOccurrences(of: "  svc700:\n", with: "  svc1:\n"),
+            services + "  late: *nowhere\n",
+            // Invalid UTF-8 (a reader error, located from a byte offset).
+            services + "  bad: \"\u{FFFD}\"\n",
+        ]
+        for (index, source) in sources.enumerated() {
+            var bytes = Array(source.utf8)
+            if index == 4, let position = bytes.lastIndex(of: 0xBD) { bytes[position] = 0xFF }
+            let directory = try TestSupport.makeProject(["compose.yaml": ""])
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try Data(bytes).write(to: directory.appendingPathComponent("compose.yaml"))
+            let results = try ["1", "2"].map { threads in
+                try TestSupport.run(
+                    TestSupport.compileBinary.path, [], environment: ["COMPOSE_COMPILE_THREADS": threads],
+                    workingDirectory: directory.path)
+            }
+            XCTAssertEqual(results[0].status, index == 0 ? 0 : 1, "case \(index): \(results[0].standardError)")
+            XCTAssertEqual(results[1].status, results[0].status, "case \(index)")
+            XCTAssertEqual(results[1].standardOutput, results[0].standardOutput, "case \(index)")
+            XCTAssertEqual(results[1].standardError, results[0].standardError, "case \(index)")
+        }
+    }
+
     /// With errors in several services, the one reported is the one a sequential run meets first,
     /// in every stage that splits services: short syntax, normalization and translation.
     func testTheFirstErrorInServiceOrderIsReported() throws {

@@ -19,10 +19,17 @@ struct ModelNormalization {
         var usesDefault = false
         if var services = model["services"], services.mapping != nil {
             // One pass over the pairs, not `set` per service: that searches the mapping each time.
+            // Services normalize independently, so a large project's are spread over the cores.
             services.updatePairs { pairs in
-                for index in pairs.indices where pairs[index].value.mapping != nil {
-                    pairs[index].value = normalizeService(pairs[index].value, usesDefault: &usesDefault)
+                let normalized = ParallelWork.map(pairs) { pair -> (YAMLPair, Bool) in
+                    guard pair.value.mapping != nil else { return (pair, false) }
+                    var pair = pair
+                    var serviceUsesDefault = false
+                    pair.value = normalizeService(pair.value, usesDefault: &serviceUsesDefault)
+                    return (pair, serviceUsesDefault)
                 }
+                pairs = normalized.map(\.0)
+                usesDefault = normalized.contains { $0.1 }
             }
             model.set("services", services)
         }

@@ -1,4 +1,3 @@
-import CYAML
 import Foundation
 
 /// Turns YAML text into a `YAMLNode` tree through libyaml's event API, keeping every node's position.
@@ -65,93 +64,49 @@ private struct ParseSession {
     }
 
     mutating func run() throws -> YAMLNode {
-        var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) == 1 else {
-            throw CompileError("cannot initialize the YAML parser", at: SourceLocation(file: file, line: 1, column: 1))
+        let reader = try YAMLEventReader(
+            file: file, fileNumber: fileNumber, bytes: bytes, maximumScalarBytes: limits.maximumScalarBytes)
+        if bytes.count >= YAMLEventReader.backgroundThreshold && ParallelWork.workerCount > 1 {
+            let stream = YAMLEventStream(reader)
+            defer { stream.finish() }
+            try build(from: stream.nextBatch)
+        } else {
+            try build(from: reader.nextBatch)
         }
-        defer { yaml_parser_delete(&parser) }
-        let input = bytes
-        return try input.withUnsafeBufferPointer { buffer -> YAMLNode in
-            yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1), buffer.count)
-            while true {
-                var event = yaml_event_t()
-                guard yaml_parser_parse(&parser, &event) == 1 else {
-                    throw parserError(parser)
-                }
-                defer { yaml_event_delete(&event) }
-                if event.type == YAML_STREAM_END_EVENT { break }
+        return document ?? YAMLNode(.scalar(YAMLScalar("")), at: SourceLocation(file: file, line: 1, column: 1))
+    }
+
+    /// Builds the tree from the batches `nextBatch` gives, up to the end of the stream.
+    mutating func build(from nextBatch: () throws -> [YAMLEvent]) throws {
+        while true {
+            for event in try nextBatch() {
+                if event.kind == .streamEnd { return }
                 try handle(event)
             }
-            return document ?? YAMLNode(.scalar(YAMLScalar("")), at: SourceLocation(file: file, line: 1, column: 1))
         }
     }
 
-    func location(_ mark: yaml_mark_t) -> SourceLocation {
-        SourceLocation(fileNumber: fileNumber, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
-    }
-
-    func parserError(_ parser: yaml_parser_t) -> CompileError {
-        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
-        var message = problem
-        if let context = parser.context { message += " " + String(cString: context) }
-        if parser.error == YAML_READER_ERROR {
-            // Reader errors (bad UTF-8, control characters) carry a byte offset, not a mark.
-            let offset = min(Int(parser.problem_offset), bytes.count)
-            var line = 1
-            var column = 1
-            for byte in bytes[..<offset] {
-                if byte == 0x0A {
-                    line += 1
-                    column = 1
-                } else if byte & 0xC0 != 0x80 {
-                    column += 1
-                }
-            }
-            if parser.problem_value != -1 {
-                message += String(format: " (byte 0x%02X)", Int(parser.problem_value))
-            }
-            return CompileError("invalid YAML: \(message)", at: SourceLocation(file: file, line: line, column: column))
-        }
-        return CompileError("invalid YAML: \(message)", at: location(parser.problem_mark))
-    }
-
-    static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
-        guard let pointer else { return nil }
-        return String(cString: pointer)
-    }
-
-    mutating func handle(_ event: yaml_event_t) throws {
-        let start = location(event.start_mark)
-        switch event.type {
-        case YAML_DOCUMENT_START_EVENT:
+    mutating func handle(_ event: YAMLEvent) throws {
+        let start = event.start
+        switch event.kind {
+        case .documentStart:
             documentCount += 1
             if documentCount > 1 {
                 throw CompileError(
                     "a compose file holds one YAML document; split the documents into separate files", at: start)
             }
-        case YAML_SCALAR_EVENT:
-            let scalar = event.data.scalar
-            guard scalar.length <= limits.maximumScalarBytes else {
+        case .scalar:
+            guard event.length <= limits.maximumScalarBytes else {
                 throw CompileError(
-                    "a scalar of \(scalar.length) bytes is larger than the \(limits.maximumScalarBytes) bytes a compose"
+                    "a scalar of \(event.length) bytes is larger than the \(limits.maximumScalarBytes) bytes a compose"
                         + " value may hold", at: start)
             }
-            let weight = 1 + Int(scalar.length) / 1024
-            let text = String(
-                decoding: UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)), as: UTF8.self)
-            let style: YAMLScalar.Style
-            switch scalar.style {
-            case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
-            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
-            case YAML_LITERAL_SCALAR_STYLE: style = .literal
-            case YAML_FOLDED_SCALAR_STYLE: style = .folded
-            default: style = .plain
-            }
-            let node = YAMLNode(.scalar(YAMLScalar(text, style: style)), at: start, tag: Self.string(scalar.tag))
-            if let anchor = Self.string(scalar.anchor) { anchors[anchor] = (node, weight, 0) }
+            let weight = 1 + event.length / 1024
+            let node = YAMLNode(.scalar(YAMLScalar(event.text, style: event.style)), at: start, tag: event.tag)
+            if let anchor = event.anchor { anchors[anchor] = (node, weight, 0) }
             try add(node, weight: weight, height: 0)
-        case YAML_ALIAS_EVENT:
-            let name = Self.string(event.data.alias.anchor) ?? ""
+        case .alias:
+            let name = event.text
             guard let target = anchors[name] else {
                 throw CompileError("unknown YAML anchor '\(name)'", at: start)
             }
@@ -160,17 +115,9 @@ private struct ParseSession {
                 throw CompileError("YAML nesting is deeper than \(limits.maximumDepth) levels", at: start)
             }
             try add(target.node, weight: target.weight, height: target.height, at: start)
-        case YAML_MAPPING_START_EVENT:
-            try push(
-                Frame(
-                    isMapping: true, start: start, tag: Self.string(event.data.mapping_start.tag),
-                    anchor: Self.string(event.data.mapping_start.anchor)))
-        case YAML_SEQUENCE_START_EVENT:
-            try push(
-                Frame(
-                    isMapping: false, start: start, tag: Self.string(event.data.sequence_start.tag),
-                    anchor: Self.string(event.data.sequence_start.anchor)))
-        case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
+        case .mappingStart, .sequenceStart:
+            try push(Frame(isMapping: event.kind == .mappingStart, start: start, tag: event.tag, anchor: event.anchor))
+        case .mappingEnd, .sequenceEnd:
             guard let frame = stack.popLast() else { return }
             let height = frame.childHeight + 1
             let content: YAMLNode.Content =
@@ -178,7 +125,7 @@ private struct ParseSession {
             let node = YAMLNode(content, at: frame.start, tag: frame.tag)
             if let anchor = frame.anchor { anchors[anchor] = (node, frame.weight, height) }
             try add(node, weight: frame.weight, height: height)
-        default:
+        case .streamEnd, .other:
             break
         }
     }

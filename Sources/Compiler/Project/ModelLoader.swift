@@ -91,9 +91,11 @@ extension ModelNormalization {
     func resolveEnvironmentItems(_ model: YAMLNode) -> YAMLNode {
         guard var services = model["services"], services.mapping != nil else { return model }
         services.updatePairs { pairs in
-            for index in pairs.indices {
-                guard let env = pairs[index].value["environment"], env.sequence != nil else { continue }
-                pairs[index].value.set("environment", resolve(env, keepEmpty: true))
+            pairs = ParallelWork.map(pairs) { pair in
+                guard let env = pair.value["environment"], env.sequence != nil else { return pair }
+                var pair = pair
+                pair.value.set("environment", resolve(env, keepEmpty: true))
+                return pair
             }
         }
         var model = model

@@ -18,11 +18,14 @@ enum ServiceDiscovery {
         var members: [String: [String: [(instance: String, nic: String)]]] = [:]
         for instanceName in plan.instances.keys.sorted() {
             guard let instance = plan.instances[instanceName] else { continue }
-            for deviceName in instance.devices.keys.sorted() {
-                guard let device = instance.devices[deviceName], device["type"] == "nic",
-                    let network = device["network"]
-                else { continue }
-                members[network, default: [:]][instance.service, default: []].append((instanceName, deviceName))
+            // NICs are a few of an instance's devices: they are picked out before sorting.
+            var nics: [(name: String, network: String)] = []
+            for (deviceName, device) in instance.devices where device["type"] == "nic" {
+                if let network = device["network"] { nics.append((deviceName, network)) }
+            }
+            nics.sort { $0.name < $1.name }
+            for nic in nics {
+                members[nic.network, default: [:]][instance.service, default: []].append((instanceName, nic.name))
             }
         }
         for network in networks.values.sorted(by: { $0.incusName < $1.incusName }) {
@@ -88,6 +91,39 @@ enum ServiceDiscovery {
 
     /// Letters, digits, `-` and `_` labels separated by dots, as dnsmasq accepts them.
     static func isDNSName(_ name: String) -> Bool {
+        if let answer = name.utf8.withContiguousStorageIfAvailable(isASCIIDNSName), let answer { return answer }
+        return isDNSNameCharacters(name)
+    }
+
+    /// `isDNSNameCharacters` on the bytes of ASCII text, where each byte is one character; `nil`
+    /// for other text, which can still be a valid name only through characters the byte test
+    /// cannot judge.
+    private static func isASCIIDNSName(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard !bytes.isEmpty else { return false }
+        var labelLength = 0
+        var valid = bytes.count <= 253
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            if byte == UInt8(ascii: ".") {
+                if labelLength == 0 { valid = false }
+                labelLength = 0
+                continue
+            }
+            if labelLength == 0 && byte == UInt8(ascii: "-") { valid = false }
+            labelLength += 1
+            if labelLength > 63 { valid = false }
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                break
+            default: valid = false
+            }
+        }
+        return valid && labelLength > 0
+    }
+
+    /// Character by character, for any text.
+    static func isDNSNameCharacters(_ name: String) -> Bool {
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
         return !name.isEmpty && name.count <= 253
             && labels.allSatisfy { label in

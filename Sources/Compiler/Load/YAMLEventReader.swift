@@ -1,0 +1,235 @@
+import CYAML
+import Foundation
+
+/// One libyaml event with what the tree builder needs, its text already a Swift string.
+struct YAMLEvent {
+    enum Kind {
+        case documentStart, scalar, alias, mappingStart, sequenceStart, mappingEnd, sequenceEnd, streamEnd, other
+    }
+
+    var kind: Kind
+    /// Where the event starts.
+    var start: SourceLocation
+    /// A scalar's text, or an alias's anchor name.
+    var text = ""
+    /// A scalar's length in bytes; the text is left empty when this passes the reader's limit.
+    var length = 0
+    var style = YAMLScalar.Style.plain
+    var tag: String?
+    var anchor: String?
+}
+
+/// Reads the events of a YAML text with libyaml, in batches.
+///
+/// A large file's events are read on another thread (`EventStream`) while the tree builder
+/// consumes them, so parsing text and building nodes overlap; a small file's are read on the
+/// caller's thread. Both give the same events in the same order, and stop at the same error.
+final class YAMLEventReader {
+    /// Texts at least this long are read on another thread.
+    static let backgroundThreshold = 64 * 1024
+    /// Events handed over at a time.
+    static let batchSize = 2048
+
+    private let file: String
+    private let fileNumber: UInt32
+    private let maximumScalarBytes: Int
+    /// A copy of the text: libyaml keeps a pointer to it between calls.
+    private let input: UnsafeMutableBufferPointer<UInt8>
+    private let parser: UnsafeMutablePointer<yaml_parser_t>
+    private var finished = false
+
+    init(file: String, fileNumber: UInt32, bytes: [UInt8], maximumScalarBytes: Int) throws {
+        self.file = file
+        self.fileNumber = fileNumber
+        self.maximumScalarBytes = maximumScalarBytes
+        input = UnsafeMutableBufferPointer.allocate(capacity: max(bytes.count, 1))
+        _ = input.initialize(from: bytes)
+        parser = UnsafeMutablePointer.allocate(capacity: 1)
+        guard yaml_parser_initialize(parser) == 1 else {
+            parser.deallocate()
+            input.deallocate()
+            throw CompileError("cannot initialize the YAML parser", at: SourceLocation(file: file, line: 1, column: 1))
+        }
+        yaml_parser_set_input_string(parser, input.baseAddress, bytes.count)
+    }
+
+    deinit {
+        yaml_parser_delete(parser)
+        parser.deallocate()
+        input.deallocate()
+    }
+
+    /// The next events; the last batch ends with `.streamEnd`. Throws the parser's error, with
+    /// the events before it already returned.
+    func nextBatch() throws -> [YAMLEvent] {
+        guard !finished else { return [YAMLEvent(kind: .streamEnd, start: location(line: 0, column: 0))] }
+        var batch: [YAMLEvent] = []
+        batch.reserveCapacity(Self.batchSize)
+        while batch.count < Self.batchSize {
+            var event = yaml_event_t()
+            guard yaml_parser_parse(parser, &event) == 1 else {
+                finished = true
+                throw parserError()
+            }
+            defer { yaml_event_delete(&event) }
+            batch.append(convert(event))
+            if event.type == YAML_STREAM_END_EVENT {
+                finished = true
+                break
+            }
+        }
+        return batch
+    }
+
+    private func location(line: Int, column: Int) -> SourceLocation {
+        SourceLocation(fileNumber: fileNumber, line: line + 1, column: column + 1)
+    }
+
+    private func convert(_ event: yaml_event_t) -> YAMLEvent {
+        let start = location(line: Int(event.start_mark.line), column: Int(event.start_mark.column))
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            return YAMLEvent(kind: .documentStart, start: start)
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            var converted = YAMLEvent(kind: .scalar, start: start)
+            converted.length = Int(scalar.length)
+            if converted.length <= maximumScalarBytes {
+                converted.text = String(
+                    decoding: UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)), as: UTF8.self)
+            }
+            switch scalar.style {
+            case YAML_SINGLE_QUOTED_SCALAR_STYLE: converted.style = .singleQuoted
+            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: converted.style = .doubleQuoted
+            case YAML_LITERAL_SCALAR_STYLE: converted.style = .literal
+            case YAML_FOLDED_SCALAR_STYLE: converted.style = .folded
+            default: converted.style = .plain
+            }
+            converted.tag = Self.string(scalar.tag)
+            converted.anchor = Self.string(scalar.anchor)
+            return converted
+        case YAML_ALIAS_EVENT:
+            var converted = YAMLEvent(kind: .alias, start: start)
+            converted.text = Self.string(event.data.alias.anchor) ?? ""
+            return converted
+        case YAML_MAPPING_START_EVENT:
+            var converted = YAMLEvent(kind: .mappingStart, start: start)
+            converted.tag = Self.string(event.data.mapping_start.tag)
+            converted.anchor = Self.string(event.data.mapping_start.anchor)
+            return converted
+        case YAML_SEQUENCE_START_EVENT:
+            var converted = YAMLEvent(kind: .sequenceStart, start: start)
+            converted.tag = Self.string(event.data.sequence_start.tag)
+            converted.anchor = Self.string(event.data.sequence_start.anchor)
+            return converted
+        case YAML_MAPPING_END_EVENT:
+            return YAMLEvent(kind: .mappingEnd, start: start)
+        case YAML_SEQUENCE_END_EVENT:
+            return YAMLEvent(kind: .sequenceEnd, start: start)
+        case YAML_STREAM_END_EVENT:
+            return YAMLEvent(kind: .streamEnd, start: start)
+        default:
+            return YAMLEvent(kind: .other, start: start)
+        }
+    }
+
+    private func parserError() -> CompileError {
+        let problem = parser.pointee.problem.map { String(cString: $0) } ?? "invalid YAML"
+        var message = problem
+        if let context = parser.pointee.context { message += " " + String(cString: context) }
+        if parser.pointee.error == YAML_READER_ERROR {
+            // Reader errors (bad UTF-8, control characters) carry a byte offset, not a mark.
+            let offset = min(Int(parser.pointee.problem_offset), input.count)
+            var line = 1
+            var column = 1
+            for byte in input[..<offset] {
+                if byte == 0x0A {
+                    line += 1
+                    column = 1
+                } else if byte & 0xC0 != 0x80 {
+                    column += 1
+                }
+            }
+            if parser.pointee.problem_value != -1 {
+                message += String(format: " (byte 0x%02X)", Int(parser.pointee.problem_value))
+            }
+            return CompileError("invalid YAML: \(message)", at: SourceLocation(file: file, line: line, column: column))
+        }
+        let mark = parser.pointee.problem_mark
+        return CompileError(
+            "invalid YAML: \(message)", at: location(line: Int(mark.line), column: Int(mark.column)))
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+}
+
+/// The batches of a reader running on another thread, in order. At most `capacity` batches wait,
+/// so a builder that stops early (on an error) leaves little work behind; `finish` stops the
+/// reader and waits for its thread to end, so nothing outlives the parse.
+final class YAMLEventStream: @unchecked Sendable {
+    private static let capacity = 8
+    private let condition = NSCondition()
+    private var pending: [Result<[YAMLEvent], Error>] = []
+    private var next = 0
+    private var cancelled = false
+    private var readerDone = false
+
+    init(_ reader: YAMLEventReader) {
+        let thread = Thread { [self] in
+            self.read(reader)
+        }
+        thread.start()
+    }
+
+    private func read(_ reader: YAMLEventReader) {
+        while true {
+            let batch = Result { try reader.nextBatch() }
+            var last = true
+            if case .success(let events) = batch { last = events.last?.kind == .streamEnd }
+            condition.lock()
+            while pending.count - next >= Self.capacity && !cancelled { condition.wait() }
+            let stop = cancelled
+            if !stop { pending.append(batch) }
+            condition.broadcast()
+            condition.unlock()
+            if stop || last { break }
+        }
+        condition.lock()
+        readerDone = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next batch, waiting for it; throws the reader's error in its place.
+    func nextBatch() throws -> [YAMLEvent] {
+        condition.lock()
+        while next == pending.count && !readerDone { condition.wait() }
+        guard next < pending.count else {
+            condition.unlock()
+            return [YAMLEvent(kind: .streamEnd, start: SourceLocation(fileNumber: 0, line: 1, column: 1))]
+        }
+        let batch = pending[next]
+        // The taken batch's events are released now, not when the queue next empties.
+        pending[next] = .success([])
+        next += 1
+        if next == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            next = 0
+        }
+        condition.broadcast()
+        condition.unlock()
+        return try batch.get()
+    }
+
+    /// Stops the reader and waits for its thread to end.
+    func finish() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        while !readerDone { condition.wait() }
+        condition.unlock()
+    }
+}
