@@ -17,7 +17,10 @@ let package = Package(
         .systemLibrary(
             name: "CJansson", path: "Sources/CJansson", pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]),
-        .target(name: "Plan", dependencies: ["CJansson"], path: "Sources/Plan"),
+        .systemLibrary(
+            name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        .target(name: "Plan", dependencies: ["CJansson", "CCrypto"], path: "Sources/Plan"),
         .target(name: "Compiler", dependencies: ["CYAML", "Plan"], path: "Sources/Compiler"),
         .executableTarget(
             name: "compose-compile",
