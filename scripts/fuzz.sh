@@ -47,7 +47,7 @@ mkdir -p "$build/modules" fuzz/corpus fuzz/artifacts fuzz/logs
 
 # ---- build -------------------------------------------------------------------------------------
 swift_flags=(-swift-version 5 -parse-as-library -use-ld=lld -sanitize=fuzzer,address -g "$optimization"
-  -I Sources/CYAML -I Sources/CJansson -I Sources/CCurl -I "$build/modules")
+  -I Sources/CYAML -I Sources/CJansson -I Sources/CCurl -I Sources/CCrypto -I "$build/modules")
 
 # Compiles one library module of Sources/ into an object file and its .swiftmodule.
 build_module() {
@@ -79,8 +79,8 @@ elif $needs_apply; then
 fi
 for target in "${targets[@]}"; do
   case "$target" in
-    compile) objects=("$build/Plan.o" "$build/Compiler.o") libraries=(-lyaml -ljansson) ;;
-    plan) objects=("$build/Plan.o" "$build/Apply.o") libraries=(-lyaml -ljansson -lcurl) ;;
+    compile) objects=("$build/Plan.o" "$build/Compiler.o") libraries=(-lyaml -ljansson -lcrypto) ;;
+    plan) objects=("$build/Plan.o" "$build/Apply.o") libraries=(-lyaml -ljansson -lcurl -lcrypto) ;;
   esac
   source_file=$(find "fuzz/$target" -name '*.swift' | head -1)
   swiftc "${swift_flags[@]}" -module-name "Fuzz_$target" "$source_file" "${objects[@]}" "${libraries[@]}" \

@@ -13,7 +13,7 @@ if [ "${1:-}" = "--keep-incus" ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-build_packages=(libyaml-dev libjansson-dev libcurl4-openssl-dev libssl-dev pkg-config)
+build_packages=(libyaml-dev libjansson-dev libcurl4-openssl-dev libssl-dev libjemalloc-dev pkg-config)
 missing=()
 for package in "${build_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
