@@ -76,6 +76,8 @@ struct CompileCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         StageTimings.mark("write")
+        // Done: the process ends here rather than freeing the plan and the model object by object.
+        Foundation.exit(0)
     }
 }
 
