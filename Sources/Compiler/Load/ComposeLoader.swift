@@ -12,22 +12,21 @@ public enum ComposeLoader {
         // normalization (see ComposeModel); the normalizer below then checks the service fields
         // translation relies on.
         let loaded = try ComposeModel.load(options, for: .compile)
-        // Hashing the inputs and normalizing the model are independent: both run at once.
-        let (sourceFiles, normalized) = try ParallelWork.both(
-            {
-                var sourceFiles: [PlanSourceFile] = []
-                var seen = Set<String>()
-                for file in loaded.filesRead where seen.insert(file).inserted {
-                    let bytes = try FilePaths.read(file, requestedAt: nil)
-                    sourceFiles.append(PlanSourceFile(path: file, sha256: SHA256.hexDigest(bytes)))
-                }
-                return sourceFiles
-            },
-            {
-                try ComposeNormalizer(projectDirectory: loaded.projectDirectory, environment: loaded.environment)
-                    .normalize(loaded.model, projectName: loaded.name)
-            })
-        StageTimings.mark("normalize, sha256")
+        // The digests first: libcrypto hashes even a 10 MB file in milliseconds. (Beside the
+        // normalizer on another thread, they cost more than they saved: the normalizer's own
+        // parallel work, nested in that, ran on one thread.)
+        var sourceFiles: [PlanSourceFile] = []
+        var seen = Set<String>()
+        for file in loaded.filesRead where seen.insert(file).inserted {
+            let bytes = try FilePaths.read(file, requestedAt: nil)
+            sourceFiles.append(PlanSourceFile(path: file, sha256: SHA256.hexDigest(bytes)))
+        }
+        StageTimings.mark("sha256")
+        let normalized = try ComposeNormalizer(
+            projectDirectory: loaded.projectDirectory, environment: loaded.environment
+        )
+        .normalize(loaded.model, projectName: loaded.name)
+        StageTimings.mark("normalize")
         return ComposeProject(
             name: loaded.name, projectDirectory: loaded.projectDirectory, model: normalized, sourceFiles: sourceFiles,
             warnings: loaded.warnings)

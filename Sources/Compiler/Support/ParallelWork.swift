@@ -6,7 +6,9 @@ import Foundation
 /// back in input order, exactly as a sequential loop would give them.
 ///
 /// Only the per-service stages use it: services are independent of one another there, and a
-/// project of a thousand services spends most of its time in them.
+/// project of a thousand services spends most of its time in them. Calls made from inside a
+/// chunk run on that chunk's thread (libdispatch runs nested `concurrentPerform` inline), so
+/// only the outermost split of a stage is spread over the cores.
 enum ParallelWork {
     /// Fewer items than this run on the calling thread: below it, starting threads costs more
     /// than it saves. `COMPOSE_COMPILE_CHUNK` sets another minimum (tests use 1 to split even
@@ -65,25 +67,6 @@ enum ParallelWork {
     static func map<Item, Value>(_ items: [Item], _ transform: (Item) throws -> Value) throws -> [Value] {
         guard isWorthSplitting(items.count) else { return try items.map(transform) }
         return try mapChunks(items) { chunk in try chunk.map(transform) }.flatMap { $0 }
-    }
-
-    /// Runs `first` on another thread while `second` runs on this one; returns both results.
-    /// The first closure's error wins when both fail, as it would in sequence.
-    static func both<First, Second>(
-        _ first: () throws -> First, _ second: () throws -> Second
-    ) throws -> (First, Second) {
-        guard workerCount > 1 else { return (try first(), try second()) }
-        let firstResult = ResultSlots<Result<First, Error>>(count: 1)
-        let secondResult = ResultSlots<Result<Second, Error>>(count: 1)
-        DispatchQueue.concurrentPerform(iterations: 2) { index in
-            if index == 0 {
-                firstResult.store(Result { try first() }, at: 0)
-            } else {
-                secondResult.store(Result { try second() }, at: 0)
-            }
-        }
-        let firstValue = try firstResult.values()[0].get()
-        return (firstValue, try secondResult.values()[0].get())
     }
 }
 
