@@ -33,6 +33,17 @@ final class ASCIIFastPathTests: XCTestCase {
         XCTAssertEqual(ImageReference.normalize("nginx"), "docker.io/library/nginx:latest")
     }
 
+    func testInstanceNames() {
+        let pieces = [
+            "a", "Z", "0", "9", "-", "_", ".", " ", "é", "\r\n", "web", "--", String(repeating: "x", count: 60),
+        ]
+        for name in samples(pieces) {
+            XCTAssertEqual(IncusNames.instanceName(name), IncusNames.instanceNameCharacters(name), name)
+        }
+        XCTAssertEqual(IncusNames.instanceName("Web_App-1"), "web-app-1")
+        XCTAssertEqual(IncusNames.instanceName("1db"), "c-1db")
+    }
+
     func testDNSNames() {
         let pieces = [
             "a", "Z", "0", "-", "_", ".", "..", " ", "é", "\r\n", "web", String(repeating: "x", count: 60),

@@ -5,6 +5,42 @@ enum IncusNames {
     /// An instance name: a valid hostname label (letters, digits, `-`; 1-63 characters; starting with
     /// a letter; not ending with `-`). Other characters become `-`; runs of `-` collapse.
     static func instanceName(_ raw: String) -> String {
+        if let name = raw.utf8.withContiguousStorageIfAvailable(asciiInstanceName), let name { return name }
+        return instanceNameCharacters(raw)
+    }
+
+    /// `instanceNameCharacters` on the bytes of ASCII text (where a byte is a character, and a
+    /// `\r\n` pair, one character, becomes one `-` either way); `nil` for other text.
+    private static func asciiInstanceName(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 2)
+        for byte in bytes {
+            switch byte {
+            case 0x80...: return nil
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                result.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                result.append(byte + 0x20)
+            default:
+                if result.last != UInt8(ascii: "-") { result.append(UInt8(ascii: "-")) }
+            }
+        }
+        var start = 0
+        while start < result.count && result[start] == UInt8(ascii: "-") { start += 1 }
+        var name = Array(result[start...])
+        if let first = name.first, !(UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) {
+            name = Array("c-".utf8) + name
+        }
+        if name.isEmpty { name = [UInt8(ascii: "c")] }
+        if name.count > 63 {
+            name = Array(name.prefix(54)) + [UInt8(ascii: "-")] + Array(SHA256.hexDigest(Array(bytes)).utf8.prefix(8))
+        }
+        while name.last == UInt8(ascii: "-") { name.removeLast() }
+        return String(decoding: name, as: UTF8.self)
+    }
+
+    /// Character by character, for any text.
+    static func instanceNameCharacters(_ raw: String) -> String {
         var result = ""
         for character in raw.lowercased() {
             let keep = character.isASCII && (character.isLetter || character.isNumber)
