@@ -69,11 +69,11 @@ struct CompileCommand: ParsableCommand {
         // One write for all warnings: a large project has one per service or more.
         let warnings = result.warnings.map { "\($0)\n" }.joined()
         if !warnings.isEmpty { FileHandle.standardError.write(Data(warnings.utf8)) }
-        let text = PlanEmitter.emit(result.plan)
+        let text = PlanEmitter.emitUTF8(result.plan)
         if let output {
             try PlanFileWriter.write(text, to: output)
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardOutput.write(Data(text))
         }
         StageTimings.mark("write")
         // Done: the process ends here rather than freeing the plan and the model object by object.
@@ -83,11 +83,11 @@ struct CompileCommand: ParsableCommand {
 
 /// Writes a plan file atomically with mode 0600: plans can hold environment values.
 enum PlanFileWriter {
-    static func write(_ text: String, to path: String) throws {
+    static func write(_ text: [UInt8], to path: String) throws {
         let temporary = path + ".tmp-\(getpid())"
         guard
             FileManager.default.createFile(
-                atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+                atPath: temporary, contents: Data(text), attributes: [.posixPermissions: 0o600])
         else {
             exitWithCompileError("cannot write \(path)")
         }

@@ -7,15 +7,21 @@ public enum PlanEmitter {
     /// Written straight from the plan by `JSONWriter`, byte for byte what
     /// `JanssonCoding.encode(plan.jsonValue)` gives (which a key holding a NUL byte falls back to).
     public static func emit(_ plan: Plan) -> String {
+        String(decoding: emitUTF8(plan), as: UTF8.self)
+    }
+
+    /// `emit` as UTF-8 bytes, which `compose-compile` writes out without making a string of a
+    /// plan of several megabytes first.
+    public static func emitUTF8(_ plan: Plan) -> [UInt8] {
         var writer = JSONWriter(capacity: 4096 + plan.instances.count * 4096)
         do {
             try write(plan, to: &writer)
         } catch {
-            return JanssonCoding.encodeWithJansson(plan.jsonValue)
+            return Array(JanssonCoding.encodeWithJansson(plan.jsonValue).utf8)
         }
         writer.newline(0)
         StageTimings.mark("emit")
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.bytes
     }
 
     // Members in byte order of their keys, as jansson's JSON_SORT_KEYS writes them.
