@@ -66,6 +66,43 @@ final class SpecProjectTests: XCTestCase {
         XCTAssertEqual(volumes[0]["source"]?.stringValue?.hasSuffix("/y"), true)
     }
 
+    /// Repeated list entries, within a file and across an override, keep the last one in the
+    /// first one's place, as `docker compose config` prints them (checked against docker compose
+    /// v5.6.1 on this very project).
+    func testRepeatedListEntriesAreMerged() throws {
+        // Past 16 entries repeats are found another way: V3 is given twice among 20.
+        let longList = ((0..<19).map { "V\($0)=\($0)" } + ["V3=last"]).joined(separator: ", ")
+        let json = try SpecFixture.load([
+            "compose.yaml": """
+            services:
+              web:
+                image: nginx
+                ports: ["80:80", "8080:80", "80:80"]
+                environment: ["A=1", "B=2", "A=3"]
+                volumes: ["./a:/data", "./b:/data", "./c:/other"]
+              long:
+                image: nginx
+                environment: [\(longList)]
+            """,
+            "compose.override.yaml": """
+            services:
+              web:
+                ports: ["8080:80", "9090:90"]
+                volumes: ["./d:/other"]
+            """,
+        ])
+        let web = try XCTUnwrap(service(json, "web"))
+        let ports = try XCTUnwrap(web["ports"]?.arrayValue)
+        XCTAssertEqual(ports.map { $0["published"] }, [.string("80"), .string("8080"), .string("9090")])
+        XCTAssertEqual(web["environment"], .stringMap(["A": "3", "B": "2"]))
+        let volumes = try XCTUnwrap(web["volumes"]?.arrayValue)
+        XCTAssertEqual(volumes.map { $0["target"] }, [.string("/data"), .string("/other")])
+        XCTAssertEqual(volumes.compactMap { $0["source"]?.stringValue?.split(separator: "/").last }, ["b", "d"])
+        let long = try XCTUnwrap(service(json, "long")?["environment"]?.objectValue)
+        XCTAssertEqual(long.count, 19)
+        XCTAssertEqual(long["V3"], .string("last"))
+    }
+
     func testResetAndOverrideTags() throws {
         let json = try SpecFixture.load(
             [

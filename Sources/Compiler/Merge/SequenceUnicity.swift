@@ -92,10 +92,15 @@ enum SequenceUnicity {
             return result
         case .sequence(let items):
             guard let indexer = rule.indexer else { return nil }
+            let keys = items.map { index($0, indexer) }
+            // Most lists are short and have no repeated key: that is checked pairwise, without
+            // building a dictionary and a new list.
+            if keys.count <= 16 && !keys.indices.contains(where: { index in keys[..<index].contains(keys[index]) }) {
+                return nil
+            }
             var kept: [YAMLNode] = []
             var positions: [String: Int] = [:]
-            for item in items {
-                let key = index(item, indexer)
+            for (item, key) in zip(items, keys) {
                 if let position = positions[key] {
                     kept[position] = item
                 } else {
