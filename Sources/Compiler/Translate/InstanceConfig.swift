@@ -3,10 +3,12 @@ enum InstanceConfig {
     static func make(
         service: YAMLNode, name: String, path: String, isOCI: Bool, context: inout TranslationContext
     ) throws -> [String: String] {
-        var config: [String: String] = [
-            "user.compose.project": context.projectName,
-            "user.compose.service": name,
-        ]
+        var config: [String: String] = [:]
+        // Room for every key at once: growing a dictionary rehashes all it holds.
+        config.reserveCapacity(
+            8 + (service["environment"]?.mapping?.count ?? 0) + (service["labels"]?.mapping?.count ?? 0))
+        config["user.compose.project"] = context.projectName
+        config["user.compose.service"] = name
         for pair in service["environment"]?.mapping ?? [] {
             // A null value means "take it from the environment"; unset there, docker leaves it unset.
             guard let value = pair.value.scalarText ?? (pair.value.isNull ? nil : "") else { continue }
