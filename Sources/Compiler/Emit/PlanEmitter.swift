@@ -33,18 +33,9 @@ public enum PlanEmitter {
         try writeInstances(plan.instances, to: &writer)
         writer.member("networks", depth: 0)
         try writer.writeObject(plan.networks, depth: 1) { writer, network, depth in
-            writer.openObject()
-            writer.member("compose_name", first: true, depth: depth)
-            writer.writeString(network.composeName)
-            writer.member("config", depth: depth)
-            try writer.writeStringMap(network.config, depth: depth + 1)
-            writer.member("description", depth: depth)
-            writer.writeString(network.description)
-            writer.member("external", depth: depth)
-            writer.append(network.external ? "true" : "false")
-            writer.member("type", depth: depth)
-            writer.writeString(network.type)
-            writer.closeObject(depth: depth)
+            try writeResource(
+                composeName: network.composeName, config: network.config, description: network.description,
+                external: network.external, lastKey: "type", lastValue: network.type, to: &writer, depth: depth)
         }
         writer.member("placeholders", depth: 0)
         try writer.writeObject(plan.placeholders, depth: 1) { writer, placeholder, depth in
@@ -84,18 +75,9 @@ public enum PlanEmitter {
         writer.closeObject(depth: 1)
         writer.member("volumes", depth: 0)
         try writer.writeObject(plan.volumes, depth: 1) { writer, volume, depth in
-            writer.openObject()
-            writer.member("compose_name", first: true, depth: depth)
-            writer.writeString(volume.composeName)
-            writer.member("config", depth: depth)
-            try writer.writeStringMap(volume.config, depth: depth + 1)
-            writer.member("description", depth: depth)
-            writer.writeString(volume.description)
-            writer.member("external", depth: depth)
-            writer.append(volume.external ? "true" : "false")
-            writer.member("pool", depth: depth)
-            writer.writeString(volume.pool)
-            writer.closeObject(depth: depth)
+            try writeResource(
+                composeName: volume.composeName, config: volume.config, description: volume.description,
+                external: volume.external, lastKey: "pool", lastValue: volume.pool, to: &writer, depth: depth)
         }
         writer.member("warnings", depth: 0)
         writer.writeArray(plan.warnings, depth: 1) { writer, warning, depth in
@@ -113,6 +95,26 @@ public enum PlanEmitter {
             writer.closeObject(depth: depth)
         }
         writer.closeObject(depth: 0)
+    }
+
+    /// A network or a volume: the members they share, then their own one, `lastKey` (`type` or
+    /// `pool`), which sorts after `external`.
+    private static func writeResource(
+        composeName: String, config: [String: String], description: String, external: Bool,
+        lastKey: StaticString, lastValue: String, to writer: inout JSONWriter, depth: Int
+    ) throws {
+        writer.openObject()
+        writer.member("compose_name", first: true, depth: depth)
+        writer.writeString(composeName)
+        writer.member("config", depth: depth)
+        try writer.writeStringMap(config, depth: depth + 1)
+        writer.member("description", depth: depth)
+        writer.writeString(description)
+        writer.member("external", depth: depth)
+        writer.append(external ? "true" : "false")
+        writer.member(lastKey, depth: depth)
+        writer.writeString(lastValue)
+        writer.closeObject(depth: depth)
     }
 
     /// The `instances` object, what `writeObject(plan.instances, depth: 1)` writes. Instances are
