@@ -5,20 +5,7 @@ import XCTest
 
 /// `compose-compile` then apply: a compose file with a NAT-published service, a userspace-published
 /// one, a named volume and a scaled service, mapped to the test image with `x-incus.image`.
-final class CompiledProjectEndToEndTests: EndToEndTestCase {
-    private var directory = ""
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        directory = NSTemporaryDirectory() + project
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        super.tearDown()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
+final class CompiledProjectEndToEndTests: ComposeDirectoryTestCase {
     private func compose(workers: Int, userPort: Int, natPort: Int) -> String {
         """
         name: \(project)

@@ -172,6 +172,23 @@ class EndToEndTestCase: XCTestCase {
     }
 }
 
+/// An end-to-end test that writes compose files: each test gets its own directory, removed after it.
+class ComposeDirectoryTestCase: EndToEndTestCase {
+    /// Where the test's compose files go: a fresh directory named after the test's project.
+    var directory = ""
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        directory = NSTemporaryDirectory() + project
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        super.tearDown()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
 /// A `compose-apply` process started by a test.
 struct RunningApply {
     let process: Process

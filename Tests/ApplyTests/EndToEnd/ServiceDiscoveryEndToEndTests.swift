@@ -5,20 +5,7 @@ import XCTest
 
 /// Compose service names and aliases resolve inside the containers, only on the networks the
 /// service is on; a scaled service resolves to every replica; `--destroy` leaves no record behind.
-final class ServiceDiscoveryEndToEndTests: EndToEndTestCase {
-    private var directory = ""
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        directory = NSTemporaryDirectory() + project
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        super.tearDown()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
+final class ServiceDiscoveryEndToEndTests: ComposeDirectoryTestCase {
     /// A second free /24 beside the one the base class picked.
     private func secondSubnet() throws -> String {
         let used = Set(
