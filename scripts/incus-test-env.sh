@@ -273,9 +273,17 @@ start_daemon() {
     mkdir -p "$TEST_DIR"
     chmod 711 "$TEST_DIR"
     log "starting incusd (INCUS_DIR=$TEST_DIR, log $LOGFILE)"
-    # setsid: its own session, so it outlives this shell and the caller's process group.
-    INCUS_DIR=$TEST_DIR setsid "$INCUSD" --group root --logfile="$LOGFILE" \
-        </dev/null >>"$TEST_DIR/incusd.out" 2>&1 &
+    # setsid: its own session, so it outlives this shell and the caller's process group. Descriptors
+    # past stdio that the caller left open are closed first: a caller reading this script's output
+    # to its end (the tests' Process pipes) would otherwise wait for as long as incusd runs.
+    (
+        for descriptor in /proc/$BASHPID/fd/*; do
+            descriptor=${descriptor##*/}
+            if ((descriptor > 2)); then eval "exec $descriptor>&-"; fi
+        done
+        INCUS_DIR=$TEST_DIR exec setsid "$INCUSD" --group root --logfile="$LOGFILE" \
+            </dev/null >>"$TEST_DIR/incusd.out" 2>&1
+    ) &
     echo $! >"$PIDFILE"
     # (stdout to stderr: a first run of the client greets on stdout, and callers eval our stdout)
     if ! INCUS_DIR=$TEST_DIR incus --force-local admin waitready --timeout=60 >&2; then
