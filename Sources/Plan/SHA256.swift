@@ -10,9 +10,11 @@ public enum SHA256 {
     /// The digest as 64 lowercase hexadecimal characters.
     public static func hexDigest(_ bytes: [UInt8]) -> String {
         var digest = [UInt8](repeating: 0, count: 32)
+        var context = SHA256_CTX()
         let succeeded = bytes.withUnsafeBytes { input in
             digest.withUnsafeMutableBufferPointer { output in
-                EVP_Digest(input.baseAddress, input.count, output.baseAddress, nil, EVP_sha256(), nil) == 1
+                SHA256_Init(&context) == 1 && SHA256_Update(&context, input.baseAddress, input.count) == 1
+                    && SHA256_Final(output.baseAddress, &context) == 1
             }
         }
         guard succeeded else { return portableHexDigest(bytes) }

@@ -12,14 +12,12 @@ public enum ComposeLoader {
         // normalization (see ComposeModel); the normalizer below then checks the service fields
         // translation relies on.
         let loaded = try ComposeModel.load(options, for: .compile)
-        // The digests first: libcrypto hashes even a 10 MB file in milliseconds. (Beside the
-        // normalizer on another thread, they cost more than they saved: the normalizer's own
-        // parallel work, nested in that, ran on one thread.)
+        // The compose files were hashed in the background since they were parsed; env files are
+        // read and hashed here.
         var sourceFiles: [PlanSourceFile] = []
         var seen = Set<String>()
         for file in loaded.filesRead where seen.insert(file).inserted {
-            let bytes = try FilePaths.read(file, requestedAt: nil)
-            sourceFiles.append(PlanSourceFile(path: file, sha256: SHA256.hexDigest(bytes)))
+            sourceFiles.append(PlanSourceFile(path: file, sha256: try loaded.inputDigests.hexDigest(of: file)))
         }
         StageTimings.mark("sha256")
         let normalized = try ComposeNormalizer(

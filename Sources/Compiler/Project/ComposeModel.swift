@@ -18,6 +18,8 @@ public struct ComposeModel: Sendable {
     public var model: YAMLNode
     /// Warnings raised while loading (unset variables).
     public var warnings: [CompileWarning] = []
+    /// The digests of the files parsed, from the bytes parsed.
+    var inputDigests = InputDigests()
 
     /// Default compose file names, in docker compose's order of preference.
     public static let baseNames = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"]
@@ -56,14 +58,16 @@ public struct ComposeModel: Sendable {
         let projectDirectory = explicitDirectory ?? FilePaths.directory(of: files[0])
         var variables = sources.variables
         var parsed: [String: YAMLNode] = [:]
+        let digests = InputDigests(recording: purpose == .compile)
         let name = try projectName(
-            options, sources: sources, files: files, directory: projectDirectory, parsed: &parsed)
+            options, sources: sources, files: files, directory: projectDirectory, parsed: &parsed, digests: digests)
         variables["COMPOSE_PROJECT_NAME"] = name
         StageTimings.mark("parse")
         var loader = ModelLoader(
             environment: variables, workingDirectory: projectDirectory, home: options.environment["HOME"],
             lenient: purpose == .compile)
         loader.parsed = parsed
+        loader.digests = digests
         var model = try loader.load(files)
         StageTimings.mark("environment items")
         model = ModelNormalization(projectName: name, environment: variables).apply(model)
@@ -83,7 +87,7 @@ public struct ComposeModel: Sendable {
         StageTimings.mark("shape")
         return ComposeModel(
             name: name, projectDirectory: projectDirectory, files: files, filesRead: filesRead,
-            environment: variables, model: model, warnings: loader.warnings.items)
+            environment: variables, model: model, warnings: loader.warnings.items, inputDigests: digests)
     }
 
     /// `-f` files, else `COMPOSE_FILE`, else the base file found in `start` or a parent directory
@@ -124,10 +128,10 @@ public struct ComposeModel: Sendable {
 
     /// `-p`, else `COMPOSE_PROJECT_NAME`, else the last `name:` of the files (interpolated), else
     /// the project directory's name, lowercased with other characters dropped. Files parsed to find
-    /// `name:` are left in `parsed`, so loading does not parse them again.
+    /// `name:` are left in `parsed`, so loading does not parse them again, and hashed into `digests`.
     static func projectName(
         _ options: CompileOptions, sources: EnvironmentSources, files: [String], directory: String,
-        parsed: inout [String: YAMLNode]
+        parsed: inout [String: YAMLNode], digests: InputDigests
     ) throws -> String {
         if let explicit = options.projectName ?? sources.projectName {
             guard ProjectName.isValid(explicit) else {
@@ -140,7 +144,7 @@ public struct ComposeModel: Sendable {
         var fromFiles: String?
         for file in files {
             let document =
-                try parsed[file] ?? YAMLParser().parse(try FilePaths.read(file, requestedAt: nil), file: file)
+                try parsed[file] ?? YAMLParser().parse(try digests.read(file, requestedAt: nil), file: file)
             parsed[file] = document
             guard let node = document["name"], let text = node.scalar?.text, !node.isNull else { continue }
             let variables = sources.variables

@@ -61,7 +61,7 @@ struct IncludeLoader {
             var loader = ModelLoader(
                 environment: fromFiles.merging(parent.environment) { _, parentValue in parentValue },
                 workingDirectory: projectDirectory, home: parent.home, lenient: parent.lenient, includeChain: chain,
-                warnings: parent.warnings)
+                warnings: parent.warnings, digests: parent.digests)
             let imported: YAMLNode
             do {
                 imported = try loader.load(paths)

@@ -18,6 +18,8 @@ struct ModelLoader {
     var warnings = WarningList()
     /// Files already parsed (to read the project name), each used once instead of parsing it again.
     var parsed: [String: YAMLNode] = [:]
+    /// The digests of the files parsed, shared with the loaders this one starts.
+    var digests = InputDigests()
 
     /// Loads and merges `files` in order.
     mutating func load(_ files: [String]) throws -> YAMLNode {
@@ -38,7 +40,7 @@ struct ModelLoader {
         if let done = parsed.removeValue(forKey: file) {
             document = done
         } else {
-            document = try YAMLParser().parse(try FilePaths.read(file, requestedAt: location), file: file)
+            document = try YAMLParser().parse(try digests.read(file, requestedAt: location), file: file)
         }
         filesRead.append(file)
         guard document.mapping != nil else {
