@@ -32,8 +32,11 @@ enum ParallelWork {
     }()
 
     /// `transform` applied to contiguous chunks of `items`, the chunks' results in order.
-    static func mapChunks<Item, Value>(_ items: [Item], _ transform: (ArraySlice<Item>) -> Value) -> [Value] {
-        let chunkCount = min(workerCount, items.count / minimumItemsPerChunk)
+    /// `minimumItemsPerChunk` can be lowered for items that are each a large piece of work.
+    static func mapChunks<Item, Value>(
+        _ items: [Item], minimumItemsPerChunk: Int = minimumItemsPerChunk, _ transform: (ArraySlice<Item>) -> Value
+    ) -> [Value] {
+        let chunkCount = min(workerCount, items.count / max(1, minimumItemsPerChunk))
         guard chunkCount > 1 else { return [transform(items[...])] }
         let bounds = (0...chunkCount).map { items.count * $0 / chunkCount }
         let results = ResultSlots<Value>(count: chunkCount)
@@ -46,9 +49,11 @@ enum ParallelWork {
     /// `transform` applied to contiguous chunks of `items`, the chunks' results in order, or the
     /// error of the first chunk that failed, which is the error a sequential loop would meet.
     static func mapChunks<Item, Value>(
-        _ items: [Item], _ transform: (ArraySlice<Item>) throws -> Value
+        _ items: [Item], minimumItemsPerChunk: Int = minimumItemsPerChunk,
+        _ transform: (ArraySlice<Item>) throws -> Value
     ) throws -> [Value] {
-        try mapChunks(items) { chunk in Result { try transform(chunk) } }.map { try $0.get() }
+        try mapChunks(items, minimumItemsPerChunk: minimumItemsPerChunk) { chunk in Result { try transform(chunk) } }
+            .map { try $0.get() }
     }
 
     /// `transform` applied to every item, in order; items are spread over the workers in chunks.
@@ -67,6 +72,17 @@ enum ParallelWork {
     static func map<Item, Value>(_ items: [Item], _ transform: (Item) throws -> Value) throws -> [Value] {
         guard isWorthSplitting(items.count) else { return try items.map(transform) }
         return try mapChunks(items) { chunk in try chunk.map(transform) }.flatMap { $0 }
+    }
+
+    /// `map` for items that are each a large piece of work (a network of a thousand services):
+    /// split from `minimumItemsPerChunk` items per chunk, unless `COMPOSE_COMPILE_CHUNK` asks for
+    /// fewer.
+    static func map<Item, Value>(
+        _ items: [Item], minimumItemsPerChunk minimum: Int, _ transform: (Item) throws -> Value
+    ) throws -> [Value] {
+        let minimum = min(minimum, minimumItemsPerChunk)
+        guard workerCount > 1, items.count / 2 >= minimum else { return try items.map(transform) }
+        return try mapChunks(items, minimumItemsPerChunk: minimum) { chunk in try chunk.map(transform) }.flatMap { $0 }
     }
 }
 

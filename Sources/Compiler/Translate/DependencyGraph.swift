@@ -5,20 +5,22 @@ enum DependencyGraph {
     static func resolve(_ services: [YAMLPair]) throws -> [String: [String]] {
         let names = Set(services.map(\.key))
         var edges: [String: [String]] = [:]
-        var locations: [String: SourceLocation] = [:]
+        var nodes: [String: YAMLNode] = [:]
         for service in services {
+            nodes[service.key] = service.value
             var dependencies: [String] = []
             for pair in service.value["depends_on"]?.mapping ?? [] {
-                let path = "services.\(service.key).depends_on.\(pair.key)"
-                let required = try pair.value["required"].map { try $0.expectBool(path + ".required") } ?? true
+                let required =
+                    try pair.value["required"].map {
+                        try $0.expectBool("services.\(service.key).depends_on.\(pair.key).required")
+                    } ?? true
                 guard names.contains(pair.key) else {
                     if !required { continue }
                     throw CompileError(
                         "service '\(service.key)' depends on '\(pair.key)', which is not a service of this project",
-                        at: pair.keyLocation, path: path)
+                        at: pair.keyLocation, path: "services.\(service.key).depends_on.\(pair.key)")
                 }
                 dependencies.append(pair.key)
-                locations["\(service.key)->\(pair.key)"] = pair.keyLocation
             }
             edges[service.key] = dependencies.sorted()
         }
@@ -44,8 +46,10 @@ enum DependencyGraph {
                 if state[next] == 1 {
                     let cycleStart = path.firstIndex(of: next) ?? 0
                     let cycle = (path[cycleStart...] + [next]).joined(separator: " → ")
+                    // Positions are looked up only for the error, not recorded for every edge.
+                    let edge = nodes[name]?["depends_on"]?.mapping?.first { $0.key == next }
                     throw CompileError(
-                        "depends_on forms a cycle: \(cycle)", at: locations["\(name)->\(next)"],
+                        "depends_on forms a cycle: \(cycle)", at: edge?.keyLocation,
                         path: "services.\(name).depends_on.\(next)")
                 }
                 if state[next] == nil {

@@ -49,11 +49,18 @@ public enum PlanTranslator {
 
         var instanceNames: [String: [String]] = [:]
         var owners: [String: String] = [:]
-        for service in services {
-            let translator = ServiceTranslator(
-                name: service.key, keyLocation: service.keyLocation, node: service.value, networks: networks,
-                volumes: volumes, model: model, projectDirectory: project.projectDirectory)
-            let names = try translator.instanceNames()
+        // Each service's names are worked out on any core; they are checked here in service order,
+        // so the first error is the one a single loop would meet.
+        let namesOfServices = ParallelWork.map(services) { service in
+            Result {
+                try ServiceTranslator(
+                    name: service.key, keyLocation: service.keyLocation, node: service.value, networks: networks,
+                    volumes: volumes, model: model, projectDirectory: project.projectDirectory
+                ).instanceNames()
+            }
+        }
+        for (service, namesOfService) in zip(services, namesOfServices) {
+            let names = try namesOfService.get()
             for name in names {
                 if let owner = owners[name] {
                     throw CompileError(

@@ -9,27 +9,70 @@ import Plan
 /// resolvers that try the search domain first, such as busybox's, ask for that), whose addresses are placeholders that apply fills
 /// in once the replicas have their leases (dnsmasq then answers with every address, in turn).
 enum ServiceDiscovery {
+    /// A service's instances on one network, each with its NIC there.
+    typealias Replicas = [(instance: String, nic: String)]
+
     static func addRecords(
         services: [YAMLPair], networks: [String: ResolvedNetwork], plan: inout Plan, context: inout TranslationContext
     ) throws {
         var serviceNodes: [String: YAMLNode] = [:]
         for service in services where serviceNodes[service.key] == nil { serviceNodes[service.key] = service.value }
-        // Instances of each service, with the NIC each has on each Incus network.
-        var members: [String: [String: [(instance: String, nic: String)]]] = [:]
-        for instanceName in plan.instances.keys.sorted() {
-            guard let instance = plan.instances[instanceName] else { continue }
-            // NICs are a few of an instance's devices: they are picked out before sorting.
-            var nics: [(name: String, network: String)] = []
+        // Instances of each service, with the NIC each has on each Incus network: gathered in any
+        // order, each service's (short) list sorted by instance and NIC name where it is used.
+        var members: [String: [String: Replicas]] = [:]
+        for (instanceName, instance) in plan.instances {
             for (deviceName, device) in instance.devices where device["type"] == "nic" {
-                if let network = device["network"] { nics.append((deviceName, network)) }
-            }
-            nics.sort { $0.name < $1.name }
-            for nic in nics {
-                members[nic.network, default: [:]][instance.service, default: []].append((instanceName, nic.name))
+                if let network = device["network"] {
+                    members[network, default: [:]][instance.service, default: []].append((instanceName, deviceName))
+                }
             }
         }
-        for network in networks.values.sorted(by: { $0.incusName < $1.incusName }) {
-            let byService = members[network.incusName] ?? [:]
+        // Networks are independent of one another: a large project's records are made on several
+        // cores, one network at a time each, and joined in network order, as one loop would.
+        let sortedNetworks = networks.values.sorted { $0.incusName < $1.incusName }
+        let networkPlans = plan.networks
+        let emptyContext = context.withoutWarnings
+        let networksPerChunk = ParallelWork.isWorthSplitting(services.count) ? 1 : Int.max
+        let results = try ParallelWork.map(sortedNetworks, minimumItemsPerChunk: networksPerChunk) { network in
+            var networkContext = emptyContext
+            let records = try NetworkRecords(
+                network: network, plan: networkPlans[network.incusName],
+                byService: members[network.incusName] ?? [:], serviceNodes: serviceNodes, context: &networkContext)
+            return (records: records, context: networkContext)
+        }
+        for (network, result) in zip(sortedNetworks, results) {
+            context.append(warningsOf: result.context)
+            let records = result.records
+            for use in records.placeholderUses {
+                var entry =
+                    plan.placeholders[use.token]
+                    ?? PlanPlaceholder(instance: use.instance, device: use.nic, family: "ipv4", pointers: [])
+                if !entry.pointers.contains(records.pointer) {
+                    entry.pointers.append(records.pointer)
+                    entry.pointers.sort()
+                }
+                plan.placeholders[use.token] = entry
+            }
+            guard !records.lines.isEmpty, var networkPlan = plan.networks[network.incusName] else { continue }
+            let userLines = networkPlan.config["raw.dnsmasq"].map { [$0] } ?? []
+            networkPlan.config["raw.dnsmasq"] = (userLines + records.lines).joined(separator: "\n")
+            plan.networks[network.incusName] = networkPlan
+        }
+    }
+
+    /// The dnsmasq records of one network, and the placeholders they use.
+    struct NetworkRecords {
+        /// `cname` and `host-record` lines, in service and then name order.
+        var lines: [String] = []
+        /// The JSON pointer of the network's `raw.dnsmasq`, where the placeholders are used.
+        var pointer = ""
+        /// Address placeholders of scaled services' replicas, in the order of `lines`.
+        var placeholderUses: [(token: String, instance: String, nic: String)] = []
+
+        init(
+            network: ResolvedNetwork, plan: PlanNetwork?, byService: [String: Replicas],
+            serviceNodes: [String: YAMLNode], context: inout TranslationContext
+        ) throws {
             if network.external {
                 if byService.count > 1, let firstService = byService.keys.sorted().first {
                     context.warn(
@@ -38,24 +81,24 @@ enum ServiceDiscovery {
                         at: serviceNodes[firstService]?["networks"]?.pair(
                             network.composeName)?.keyLocation)
                 }
-                continue
+                return
             }
-            guard var networkPlan = plan.networks[network.incusName] else { continue }
-            let domain = networkPlan.config["dns.domain"] ?? "incus"
-            let pointer = JSONPointer.make(["networks", network.incusName, "config", "raw.dnsmasq"])
-            var lines: [String] = []
+            guard let plan else { return }
+            let domain = plan.config["dns.domain"] ?? "incus"
+            pointer = JSONPointer.make(["networks", network.incusName, "config", "raw.dnsmasq"])
             for serviceName in byService.keys.sorted() {
-                let replicas = byService[serviceName] ?? []
+                var replicas = byService[serviceName] ?? []
+                if replicas.count > 1 { replicas.sort { ($0.instance, $0.nic) < ($1.instance, $1.nic) } }
                 guard let service = serviceNodes[serviceName] else { continue }
-                let instanceNames = Set(replicas.map(\.instance))
                 var names = [serviceName]
                 if let aliases = service["networks"]?[network.composeName]?["aliases"] {
                     let path = "services.\(serviceName).networks.\(network.composeName).aliases"
                     for (index, alias) in try aliases.expectSequence(path).enumerated() {
                         names.append(try alias.expectScalarText("\(path)[\(index)]"))
                     }
+                    names = Set(names).sorted()
                 }
-                for name in Set(names).sorted() where !instanceNames.contains(name) {
+                for name in names where !replicas.contains(where: { $0.instance == name }) {
                     guard isDNSName(name) else {
                         context.warn(
                             "dns-name",
@@ -70,22 +113,10 @@ enum ServiceDiscovery {
                     for replica in replicas {
                         let token = "\(replica.instance).\(replica.nic).ipv4"
                         lines.append("host-record=\(name),\(name).\(domain),{{\(token)}}")
-                        var entry =
-                            plan.placeholders[token]
-                            ?? PlanPlaceholder(
-                                instance: replica.instance, device: replica.nic, family: "ipv4", pointers: [])
-                        if !entry.pointers.contains(pointer) {
-                            entry.pointers.append(pointer)
-                            entry.pointers.sort()
-                        }
-                        plan.placeholders[token] = entry
+                        placeholderUses.append((token, replica.instance, replica.nic))
                     }
                 }
             }
-            guard !lines.isEmpty else { continue }
-            let userLines = networkPlan.config["raw.dnsmasq"].map { [$0] } ?? []
-            networkPlan.config["raw.dnsmasq"] = (userLines + lines).joined(separator: "\n")
-            plan.networks[network.incusName] = networkPlan
         }
     }
 
