@@ -60,9 +60,13 @@ struct CompileCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
+        // The two stages of `Compiler.compile`, so the project's model outlives the translation: it
+        // is never freed, node by node, in a process that ends once the plan is written.
+        let loaded: ComposeProject
         let result: (plan: Plan, warnings: [CompileWarning])
         do {
-            result = try Compiler.compile(project.compileOptions())
+            loaded = try ComposeLoader.load(project.compileOptions())
+            result = try PlanTranslator.translate(loaded)
         } catch {
             exitWithCompileError(error)
         }
@@ -77,7 +81,7 @@ struct CompileCommand: ParsableCommand {
         }
         StageTimings.mark("write")
         // Done: the process ends here rather than freeing the plan and the model object by object.
-        Foundation.exit(0)
+        withExtendedLifetime(loaded) { Foundation.exit(0) }
     }
 }
 

@@ -11,7 +11,7 @@ public enum ComposeLoader {
         // Discovery, env files, interpolation, merging, extends, include, profiles and compose-go
         // normalization (see ComposeModel); the normalizer below then checks the service fields
         // translation relies on.
-        let loaded = try ComposeModel.load(options, for: .compile)
+        var loaded = try ComposeModel.load(options, for: .compile)
         // The compose files were hashed in the background since they were parsed; env files are
         // read and hashed here.
         var sourceFiles: [PlanSourceFile] = []
@@ -24,6 +24,8 @@ public enum ComposeLoader {
             projectDirectory: loaded.projectDirectory, environment: loaded.environment
         )
         .normalize(loaded.model, projectName: loaded.name)
+        // Translation, next, starts on one core: the model before normalization is freed on the other.
+        BackgroundRelease.release(&loaded.model)
         StageTimings.mark("normalize")
         return ComposeProject(
             name: loaded.name, projectDirectory: loaded.projectDirectory, model: normalized, sourceFiles: sourceFiles,

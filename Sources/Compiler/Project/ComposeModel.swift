@@ -67,6 +67,8 @@ public struct ComposeModel: Sendable {
             environment: variables, workingDirectory: projectDirectory, home: options.environment["HOME"],
             lenient: purpose == .compile)
         loader.parsed = parsed
+        // The loader now holds the only reference to each parsed tree, which it frees once used.
+        parsed = [:]
         loader.digests = digests
         var model = try loader.load(files)
         StageTimings.mark("environment items")

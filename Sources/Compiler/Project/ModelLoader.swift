@@ -36,7 +36,7 @@ struct ModelLoader {
 
     /// Parses and interpolates one file; it must hold a mapping.
     mutating func read(_ file: String, requestedAt location: SourceLocation? = nil) throws -> YAMLNode {
-        let document: YAMLNode
+        var document: YAMLNode
         if let done = parsed.removeValue(forKey: file) {
             document = done
         } else {
@@ -49,6 +49,9 @@ struct ModelLoader {
         }
         let variables = environment
         let warnings = self.warnings
+        // Interpolation makes the model's own tree; the parsed one is freed on another core while
+        // the next stages (include, extends, merge) run on this one.
+        defer { BackgroundRelease.release(&document) }
         return try TreeInterpolation(
             template: VariableTemplate(lookup: { variables[$0] }),
             unset: { name, location, path in
