@@ -1,10 +1,10 @@
-import Foundation
+import FoundationEssentials
 
 /// RFC 6901 JSON pointers, used by the plan to name where a placeholder is used.
 public enum JSONPointer {
     /// Escapes one reference token (`~` → `~0`, `/` → `~1`).
     public static func escape(_ token: String) -> String {
-        token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        token.replacingScalars(of: "~", with: "~0").replacingScalars(of: "/", with: "~1")
     }
 
     /// Builds a pointer from unescaped tokens.
@@ -17,7 +17,7 @@ public enum JSONPointer {
         if pointer.isEmpty { return [] }
         guard pointer.hasPrefix("/") else { return nil }
         return pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-            String($0).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            String($0).replacingScalars(of: "~1", with: "/").replacingScalars(of: "~0", with: "~")
         }
     }
 

@@ -1,5 +1,6 @@
 import CJansson
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Writes JSON text byte for byte as jansson's `json_dumps` does with `JSON_SORT_KEYS |
 /// JSON_ENCODE_ANY`, precision 17 and either two-space indentation or `JSON_COMPACT`, without

@@ -1,5 +1,5 @@
 import CJansson
-import Foundation
+import FoundationEssentials
 
 /// A JSON text that could not be parsed, with jansson's position.
 public struct JSONParseError: Error, CustomStringConvertible, Sendable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Compiler
-import Foundation
+import FoundationEssentials
+import Glibc
 import Plan
 
 /// `compose-compile`: compose files → a deterministic Incus plan on standard output (or `-o FILE`).
@@ -44,7 +45,7 @@ struct ProjectOptions: ParsableArguments {
 
 /// Reports a compile error the way every error of this tool is reported, and exits 1.
 func exitWithCompileError(_ error: Error) -> Never {
-    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    StandardStreams.writeError("\(error)\n")
     exit(1)
 }
 
@@ -72,16 +73,18 @@ struct CompileCommand: ParsableCommand {
         }
         // One write for all warnings: a large project has one per service or more.
         let warnings = result.warnings.map { "\($0)\n" }.joined()
-        if !warnings.isEmpty { FileHandle.standardError.write(Data(warnings.utf8)) }
+        if !warnings.isEmpty { StandardStreams.writeError(warnings) }
         let text = PlanEmitter.emitUTF8(result.plan)
         if let output {
             try PlanFileWriter.write(text, to: output)
         } else {
-            FileHandle.standardOutput.write(Data(text))
+            guard StandardStreams.writeOutput(text) else {
+                exitWithCompileError("cannot write the plan to standard output: \(String(cString: strerror(errno)))")
+            }
         }
         StageTimings.mark("write")
         // Done: the process ends here rather than freeing the plan and the model object by object.
-        withExtendedLifetime(loaded) { Foundation.exit(0) }
+        withExtendedLifetime(loaded) { Glibc.exit(0) }
     }
 }
 

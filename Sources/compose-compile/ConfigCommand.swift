@@ -1,6 +1,6 @@
 import ArgumentParser
 import Compiler
-import Foundation
+import FoundationEssentials
 import Plan
 
 /// `compose-compile config`: the normalized compose model as JSON, like `docker compose config
@@ -22,9 +22,11 @@ struct ConfigCommand: ParsableCommand {
             exitWithCompileError(error)
         }
         for warning in model.warnings {
-            FileHandle.standardError.write(Data("\(warning)\n".utf8))
+            StandardStreams.writeError("\(warning)\n")
         }
         let value = extensions ? model.modelJSON : model.configJSON
-        FileHandle.standardOutput.write(Data((JanssonCoding.encode(value) + "\n").utf8))
+        guard StandardStreams.writeOutput(Array((JanssonCoding.encode(value) + "\n").utf8)) else {
+            exitWithCompileError("cannot write to standard output")
+        }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Plan
 
 /// Turns a shaped model into JSON values: quoted scalars are strings, plain ones follow YAML's
@@ -6,7 +6,7 @@ import Plan
 /// `escapingDollars`, every `$` in keys and strings is written `$$`, as docker compose writes it.
 enum ConfigJSON {
     static func value(_ node: YAMLNode, escapingDollars escape: Bool) -> JSONValue {
-        func text(_ string: String) -> String { escape ? string.replacingOccurrences(of: "$", with: "$$") : string }
+        func text(_ string: String) -> String { escape ? string.replacingScalars(of: "$", with: "$$") : string }
         func value(_ node: YAMLNode) -> JSONValue {
             switch node.content {
             case .mapping(let pairs):

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The scalar conversions compose-go applies when it decodes the model into its typed project:
 /// byte sizes, durations, CPU counts, booleans and octal file modes, with the text forms
@@ -7,14 +7,14 @@ enum ValueConversions {
     /// `512m`, `1g`, `2GB`, `1024`: a byte count with binary multipliers, as docker reads them.
     static func bytes(_ text: String) -> Int64? {
         if let value = bytesASCII(text) { return value }
-        let lowered = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let lowered = text.trimmingHorizontalWhitespace().lowercased()
         var number = ""
         var suffix = ""
         for char in lowered {
             if suffix.isEmpty && (char.isNumber || char == ".") { number.append(char) } else { suffix.append(char) }
         }
         guard let value = Double(number) else { return nil }
-        let trimmed = suffix.trimmingCharacters(in: .whitespaces)
+        let trimmed = suffix.trimmingHorizontalWhitespace()
         guard let unit = byteUnits[trimmed] else { return nil }
         // Out of Int64's range (99999999999999999999g) is not a size: the caller reports it.
         return Int64(exactly: (value * unit).rounded(.down))
@@ -139,7 +139,7 @@ enum ValueConversions {
         switch node.resolved {
         case .integer(let integer): value = Double(integer)
         case .float(let float): value = float
-        case .string(let text): value = Double(text.trimmingCharacters(in: .whitespaces))
+        case .string(let text): value = Double(text.trimmingHorizontalWhitespace())
         default: value = nil
         }
         return value?.isFinite == true ? value : nil
@@ -149,7 +149,7 @@ enum ValueConversions {
         switch node.resolved {
         case .integer(let value): return value
         case .float(let value): return Int64(exactly: value)
-        case .string(let text): return Int64(text.trimmingCharacters(in: .whitespaces))
+        case .string(let text): return Int64(text.trimmingHorizontalWhitespace())
         default: return nil
         }
     }

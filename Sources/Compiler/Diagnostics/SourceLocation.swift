@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 
 /// A position in an input file, 1-based like every editor shows it.
 ///
@@ -36,28 +36,29 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
 /// The paths of the files locations point into, numbered in the order they were first seen.
 ///
 /// The numbers only stand for paths inside one process; nothing prints or sorts by them.
-final class SourceFiles: @unchecked Sendable {
+final class SourceFiles: Sendable {
     static let shared = SourceFiles()
 
-    private let lock = NSLock()
-    private var paths: [String] = []
-    private var numbers: [String: UInt32] = [:]
+    private struct Registry {
+        var paths: [String] = []
+        var numbers: [String: UInt32] = [:]
+    }
+
+    private let registry = Mutex(Registry())
 
     /// The number of `path`, given it on first sight.
     func number(of path: String) -> UInt32 {
-        lock.lock()
-        defer { lock.unlock() }
-        if let number = numbers[path] { return number }
-        let number = UInt32(paths.count)
-        paths.append(path)
-        numbers[path] = number
-        return number
+        registry.withLock { registry in
+            if let number = registry.numbers[path] { return number }
+            let number = UInt32(registry.paths.count)
+            registry.paths.append(path)
+            registry.numbers[path] = number
+            return number
+        }
     }
 
     /// The path numbered `number`.
     func path(_ number: UInt32) -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        return paths[Int(number)]
+        registry.withLock { $0.paths[Int(number)] }
     }
 }

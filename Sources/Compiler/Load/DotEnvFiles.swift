@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Reads one or more dotenv files into one set of variables, later files overriding earlier ones.
 ///
@@ -13,11 +14,10 @@ public enum DotEnvFiles {
         var variables: [String: String] = [:]
         var order: [String] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard let mode = FilePaths.mode(of: path) else {
                 throw CompileError("env file \(path) not found", at: location)
             }
-            guard !isDirectory.boolValue else { throw CompileError("env file \(path) is a directory", at: location) }
+            guard mode & S_IFMT != S_IFDIR else { throw CompileError("env file \(path) is a directory", at: location) }
             let text = try readText(path, requestedAt: location)
             try DotEnvParser(file: path, lookup: { base[$0] }).parse(text, into: &variables, order: &order)
         }

@@ -50,7 +50,10 @@ public struct DotEnvParser {
         let start = cursor.location
         guard let quote = cursor.peek, quote == "\"" || quote == "'" else {
             var raw = cursor.readToEndOfLine()
-            if let comment = raw.range(of: " #") { raw = String(raw[..<comment.lowerBound]) }
+            // An inline comment starts at the first ` #`, found on the scalars as compose-go finds it.
+            if let comment = raw.unicodeScalars.firstRange(of: [" ", "#"]) {
+                raw = String(raw.unicodeScalars[..<comment.lowerBound])
+            }
             while let last = raw.unicodeScalars.last, last.properties.isWhitespace { raw.unicodeScalars.removeLast() }
             return try expand(raw, variables: variables, at: start)
         }

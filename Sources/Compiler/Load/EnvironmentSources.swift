@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The variables a compose project is interpolated with, and the `COMPOSE_*` settings read from them.
 ///
@@ -52,7 +52,7 @@ public struct EnvironmentSources: Sendable {
     /// `COMPOSE_PROFILES`, comma-separated, blanks trimmed.
     public var profiles: [String] {
         guard let list = variables["COMPOSE_PROFILES"] else { return [] }
-        return list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return list.split(separator: ",").map { $0.trimmingHorizontalWhitespace() }.filter { !$0.isEmpty }
     }
 
     static func isTrue(_ value: String?) -> Bool {

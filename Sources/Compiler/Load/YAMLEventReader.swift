@@ -1,5 +1,5 @@
 import CYAML
-import Foundation
+import Dispatch
 
 /// One libyaml event with what the tree builder needs, its text already a Swift string.
 struct YAMLEvent {
@@ -151,13 +151,19 @@ final class YAMLEventReader {
                 }
             }
             if parser.pointee.problem_value != -1 {
-                message += String(format: " (byte 0x%02X)", Int(parser.pointee.problem_value))
+                message += " (byte 0x\(Self.hexDigits(Int(parser.pointee.problem_value))))"
             }
             return CompileError("invalid YAML: \(message)", at: SourceLocation(file: file, line: line, column: column))
         }
         let mark = parser.pointee.problem_mark
         return CompileError(
             "invalid YAML: \(message)", at: location(line: Int(mark.line), column: Int(mark.column)))
+    }
+
+    /// Upper-case hexadecimal, at least two digits (printf's `%02X`).
+    static func hexDigits(_ value: Int) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return digits.count < 2 ? "0" + digits : digits
     }
 
     private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
@@ -171,17 +177,17 @@ final class YAMLEventReader {
 /// reader and waits for its thread to end, so nothing outlives the parse.
 final class YAMLEventStream: @unchecked Sendable {
     private static let capacity = 8
-    private let condition = NSCondition()
+    private let condition = ThreadCondition()
     private var pending: [Result<[YAMLEvent], Error>] = []
     private var next = 0
     private var cancelled = false
     private var readerDone = false
 
     init(_ reader: YAMLEventReader) {
-        let thread = Thread { [self] in
+        // A queue of its own runs on a thread of its own, beside the caller's.
+        DispatchQueue(label: "compose-compile.yaml-reader").async { [self] in
             self.read(reader)
         }
-        thread.start()
     }
 
     private func read(_ reader: YAMLEventReader) {

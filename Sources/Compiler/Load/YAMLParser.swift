@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Turns YAML text into a `YAMLNode` tree through libyaml's event API, keeping every node's position.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Plan
 
 /// A compose project loaded the way `docker compose config` loads it.

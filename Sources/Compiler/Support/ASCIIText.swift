@@ -1,14 +1,13 @@
-import Foundation
+import FoundationEssentials
 
-/// Answers Foundation's string search would give, found on the bytes when the text is ASCII (where
-/// the two agree); other text still goes through Foundation.
+/// Searches for an ASCII character, on the bytes when the text is ASCII.
 enum ASCIIText {
-    /// Whether `text` contains the ASCII character `byte`: Foundation's `text.contains("=")`
-    /// (a `range(of:)` search, about 5,000 instructions a call) without the search for ASCII text.
+    /// Whether `text` contains the ASCII character `byte` as a Unicode scalar of its own (an `=`
+    /// followed by an accent counts, as Go's byte search counts it); for ASCII text, a byte search.
     static func contains(_ text: String, _ byte: UInt8) -> Bool {
         let bytes = text.utf8
         if bytes.allSatisfy({ $0 < 0x80 }) { return bytes.contains(byte) }
-        return text.range(of: String(UnicodeScalar(byte))) != nil
+        return text.unicodeScalars.contains(UnicodeScalar(byte))
     }
 
     /// Whether `text`'s UTF-8 holds `byte`, searched in its contiguous bytes (a search through the

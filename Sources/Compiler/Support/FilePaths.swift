@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Path arithmetic on plain strings, so results do not depend on Foundation's URL quirks.
 enum FilePaths {

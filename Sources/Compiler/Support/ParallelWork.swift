@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
 
 /// Runs independent pieces of a stage on several cores with a result that does not depend on how
 /// many there are: work is cut into contiguous chunks, and results, and the first error, come

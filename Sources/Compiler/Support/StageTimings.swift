@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Synchronization
 
 /// Wall time of each pipeline stage on standard error, when `COMPOSE_COMPILE_TIMINGS` is set:
 /// what `docs/benchmarks.md` uses to see where a large project's time goes. Stages mark their
@@ -10,23 +12,29 @@ public enum StageTimings {
     /// Prints the time since the previous mark (or since the first use) under `stage`.
     public static func mark(_ stage: StaticString) {
         guard isEnabled else { return }
-        let elapsed = clock.lap()
-        let text = "\(stage)".padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%8.1f ms\n", elapsed)
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardStreams.writeError(line(stage: "\(stage)", milliseconds: clock.lap()))
+    }
+
+    /// `stage` padded to 24 columns, then the time right-aligned in 8 with one decimal.
+    static func line(stage: String, milliseconds: Double) -> String {
+        let tenths = Int((milliseconds * 10).rounded())
+        let time = "\(tenths / 10).\(tenths % 10)"
+        let name = String(stage.prefix(24))
+        let padded = name + String(repeating: " ", count: 24 - name.count)
+        return padded + String(repeating: " ", count: max(0, 8 - time.count)) + time + " ms\n"
     }
 }
 
 /// The time of the last lap, behind a lock so a mark from any thread is safe.
-private final class StageClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last = DispatchTime.now().uptimeNanoseconds
+private final class StageClock: Sendable {
+    private let last = Mutex(DispatchTime.now().uptimeNanoseconds)
 
     /// Milliseconds since the previous lap.
     func lap() -> Double {
-        lock.lock()
-        defer { lock.unlock() }
-        let now = DispatchTime.now().uptimeNanoseconds
-        defer { last = now }
-        return Double(now - last) / 1_000_000
+        last.withLock { last in
+            let now = DispatchTime.now().uptimeNanoseconds
+            defer { last = now }
+            return Double(now - last) / 1_000_000
+        }
     }
 }
