@@ -33,6 +33,26 @@ final class ASCIIFastPathTests: XCTestCase {
         XCTAssertEqual(ImageReference.normalize("nginx"), "docker.io/library/nginx:latest")
     }
 
+    func testByteSizes() {
+        let pieces = [
+            "1", "0", "9", "12", ".", "5", " ", "k", "K", "m", "M", "g", "G", "t", "b", "B", "i", "ib", "iB", "x", "\t",
+            "\r\n", "-", "e", "kb", "MiB",
+        ]
+        for text in samples(pieces) {
+            XCTAssertEqual(ByteSize.parseASCII(text), .some(ByteSize.parseCharacters(text)), text)
+        }
+        XCTAssertTrue(ByteSize.parseASCII("1é") == nil)
+        XCTAssertEqual(ByteSize.parse("512m"), 536_870_912)
+        XCTAssertEqual(ByteSize.parse(" 1.5 GiB "), 1_610_612_736)
+        XCTAssertNil(ByteSize.parse("10x"))
+    }
+
+    func testDeviceNameSlashes() {
+        for text in samples(["/", "a", "-", "//", "é", "\r\n", " ", "var", "lib"]) {
+            XCTAssertEqual(text.replacingSlashes(), text.replacingSlashCharacters(), text)
+        }
+    }
+
     func testInstanceNames() {
         let pieces = [
             "a", "Z", "0", "9", "-", "_", ".", " ", "é", "\r\n", "web", "--", String(repeating: "x", count: 60),

@@ -86,6 +86,13 @@ struct MountDevices {
 }
 
 extension String {
-    /// `/var/lib/data` → `-var-lib-data`, for device names.
-    func replacingSlashes() -> String { String(map { $0 == "/" ? "-" : $0 }) }
+    /// `/var/lib/data` → `-var-lib-data`, for device names: byte by byte for ASCII text (where each
+    /// byte is a character of its own), else character by character.
+    func replacingSlashes() -> String {
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return replacingSlashCharacters() }
+        return String(decoding: utf8.map { $0 == UInt8(ascii: "/") ? UInt8(ascii: "-") : $0 }, as: UTF8.self)
+    }
+
+    /// `replacingSlashes` character by character.
+    func replacingSlashCharacters() -> String { String(map { $0 == "/" ? "-" : $0 }) }
 }

@@ -79,16 +79,23 @@ public enum PlanTranslator {
             var chunkContext = emptyContext
             var placeholders: [String: PlanPlaceholder] = [:]
             var instances: [(name: String, instance: PlanInstance)] = []
+            var attachments: [ServiceDiscovery.Attachment] = []
             for service in chunk {
                 let translator = ServiceTranslator(
                     name: service.key, keyLocation: service.keyLocation, node: service.value, networks: networks,
                     volumes: volumes, model: model, projectDirectory: project.projectDirectory)
                 let dependsOn = (dependencies[service.key] ?? []).flatMap { instanceNames[$0] ?? [] }.sorted()
-                instances += try InstanceBuilder.build(
+                let built = try InstanceBuilder.build(
                     translator, names: instanceNames[service.key] ?? [], dependsOn: dependsOn,
                     placeholders: &placeholders, context: &chunkContext)
+                for (name, instance) in built {
+                    attachments += ServiceDiscovery.attachments(of: instance, named: name)
+                }
+                instances += built
             }
-            return (instances: instances, placeholders: placeholders, context: chunkContext)
+            return (
+                instances: instances, placeholders: placeholders, context: chunkContext, attachments: attachments
+            )
         }
         for chunk in chunks {
             for built in chunk.instances { plan.instances[built.name] = built.instance }
@@ -103,7 +110,9 @@ public enum PlanTranslator {
             context.append(warningsOf: chunk.context)
         }
         StageTimings.mark("instances")
-        try ServiceDiscovery.addRecords(services: services, networks: networks, plan: &plan, context: &context)
+        try ServiceDiscovery.addRecords(
+            services: services, networks: networks, attachments: chunks.flatMap(\.attachments), plan: &plan,
+            context: &context)
         plan.warnings = context.warnings.map {
             PlanWarning(
                 code: $0.code, message: $0.message, file: $0.location?.file ?? "",

@@ -12,20 +12,38 @@ enum ServiceDiscovery {
     /// A service's instances on one network, each with its NIC there.
     typealias Replicas = [(instance: String, nic: String)]
 
+    /// One NIC of an instance: what the records are made from.
+    struct Attachment {
+        var network: String
+        var service: String
+        var instance: String
+        var nic: String
+    }
+
+    /// The NICs of `instance`, each on its Incus network (found while the instance is built, on
+    /// the core that built it).
+    static func attachments(of instance: PlanInstance, named name: String) -> [Attachment] {
+        var result: [Attachment] = []
+        for (deviceName, device) in instance.devices where device["type"] == "nic" {
+            if let network = device["network"] {
+                result.append(Attachment(network: network, service: instance.service, instance: name, nic: deviceName))
+            }
+        }
+        return result
+    }
+
     static func addRecords(
-        services: [YAMLPair], networks: [String: ResolvedNetwork], plan: inout Plan, context: inout TranslationContext
+        services: [YAMLPair], networks: [String: ResolvedNetwork], attachments: [Attachment], plan: inout Plan,
+        context: inout TranslationContext
     ) throws {
         var serviceNodes: [String: YAMLNode] = [:]
         for service in services where serviceNodes[service.key] == nil { serviceNodes[service.key] = service.value }
         // Instances of each service, with the NIC each has on each Incus network: gathered in any
         // order, each service's (short) list sorted by instance and NIC name where it is used.
         var members: [String: [String: Replicas]] = [:]
-        for (instanceName, instance) in plan.instances {
-            for (deviceName, device) in instance.devices where device["type"] == "nic" {
-                if let network = device["network"] {
-                    members[network, default: [:]][instance.service, default: []].append((instanceName, deviceName))
-                }
-            }
+        for attachment in attachments {
+            members[attachment.network, default: [:]][attachment.service, default: []].append(
+                (attachment.instance, attachment.nic))
         }
         // Networks are independent of one another: a large project's records are made on several
         // cores, one network at a time each, and joined in network order, as one loop would.
