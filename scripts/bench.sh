@@ -10,8 +10,9 @@
 #      binary) into .build-bench/venv when missing, and checks `config` works with no engine;
 #   3. generates compose files of 100, 1,000 and 10,000 services (scripts/bench/gen_compose.py,
 #      deterministic) under .build-bench/gen/;
-#   4. times both tools on the same files (hyperfine when present, else a Python loop; medians;
-#      a command slower than 2 x BENCH_BUDGET counts its first run only),
+#   4. times both tools on the same files, their runs interleaved (one of each in turn, so a
+#      machine whose speed drifts slows both alike; hyperfine or a plain loop on request); medians;
+#      a command slower than 2 x BENCH_BUDGET counts its first run only,
 #      measures each one's peak RSS (/usr/bin/time -f %M), and prints the side-by-side table and
 #      the issue's targets. docker compose gets BENCH_DOCKER_TIMEOUT seconds per file; a refusal or
 #      a time-out is printed in its cell.
@@ -21,7 +22,7 @@
 #   BENCH_BUDGET          seconds of timed runs per command and size (default 20; 3..20 runs)
 #   BENCH_DOCKER_TIMEOUT  cap for one docker compose run, s  (default 120)
 #   BENCH_OURS_TIMEOUT    cap for one compose-compile run, s (default 300; larger sizes then skipped)
-#   BENCH_TIMER           hyperfine | python                (default: hyperfine if installed)
+#   BENCH_TIMER           interleaved | hyperfine | python  (default: interleaved, see step 4)
 #   BENCH_INSTALL         1 = apt-get install hyperfine/time when missing (default 1 when root)
 #   BENCH_STRICT          1 = exit 3 when a target is missed (default 0: report only)
 #   BENCH_MARKDOWN        also write the table to this file
@@ -135,9 +136,9 @@ else
 fi
 
 # 3./4. timers and peak memory
-TIMER="${BENCH_TIMER:-}"
-if [ -z "$TIMER" ]; then
-    if command -v hyperfine >/dev/null || apt_install hyperfine; then TIMER=hyperfine; else TIMER=python; fi
+TIMER="${BENCH_TIMER:-interleaved}"
+if [ "$TIMER" = hyperfine ]; then
+    if ! command -v hyperfine >/dev/null && ! apt_install hyperfine; then TIMER=interleaved; fi
 fi
 if [ -x /usr/bin/time ] || apt_install time; then RSS=time; else RSS=python; fi
 say "-- timer: $TIMER, peak RSS: $([ "$RSS" = time ] && echo '/usr/bin/time -f %M' || echo 'wait4 ru_maxrss')"

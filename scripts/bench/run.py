@@ -2,12 +2,13 @@
 """Benchmark driver behind scripts/bench.sh (run that instead; it builds and installs first).
 
     run.py --ours BIN [--docker BIN] --work DIR [--sizes 100,1000,10000]
-           [--timer hyperfine|python] [--rss time|python] [--docker-timeout 120]
+           [--timer interleaved|hyperfine|python] [--rss time|python] [--docker-timeout 120]
            [--budget SECONDS] [--strict] [--markdown FILE]
 
 For each size: generate the compose file (gen_compose.py), check both tools once (exit status,
 peak RSS, refusal or time-out of docker compose), then time both on the same file in one go
-(hyperfine, or a Python loop), report medians, and print the side-by-side table and the targets.
+(interleaved runs by default, or hyperfine, or a Python loop), report medians, and print the
+side-by-side table and the targets.
 Exits 0 unless --strict is given and a target is missed (then 3), or our compiler fails (1).
 """
 import argparse
@@ -112,6 +113,41 @@ def time_hyperfine(commands, work, n):
     return results
 
 
+def time_interleaved(commands):
+    """Round robin: each round runs every command whose share of runs is due, spread evenly, so a
+    machine whose speed drifts during the run (a VM's neighbours, other work) slows both tools
+    alike instead of whichever ran while it was slow. Processes are started with posix_spawn and
+    their output goes to /dev/null (as with hyperfine -N)."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    actions = [(os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, devnull, 1),
+               (os.POSIX_SPAWN_DUP2, devnull, 2)]
+
+    def once(argv):
+        start = time.perf_counter()
+        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
+        _, status = os.waitpid(pid, 0)
+        elapsed = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            raise subprocess.CalledProcessError(code, argv)
+        return elapsed
+
+    try:
+        for label, argv, runs, warmups in commands:
+            for _ in range(warmups):
+                once(argv)
+        results = {c[0]: [] for c in commands}
+        rounds = max(c[2] for c in commands)
+        for r in range(rounds):
+            for label, argv, runs, _ in commands:
+                # `runs` of `rounds` rounds, evenly: the rounds where the running count steps up.
+                if (r + 1) * runs // rounds > r * runs // rounds:
+                    results[label].append(once(argv))
+        return results
+    finally:
+        os.close(devnull)
+
+
 def time_python(commands):
     results = {}
     for label, argv, runs, warmups in commands:
@@ -161,7 +197,7 @@ def main():
     ap.add_argument("--docker-missing-reason", default="not installed")
     ap.add_argument("--work", required=True)
     ap.add_argument("--sizes", default="100,1000,10000")
-    ap.add_argument("--timer", choices=["hyperfine", "python"], default="hyperfine")
+    ap.add_argument("--timer", choices=["interleaved", "hyperfine", "python"], default="interleaved")
     ap.add_argument("--rss", choices=["time", "python"], default="time")
     ap.add_argument("--docker-timeout", type=float, default=120)
     ap.add_argument("--ours-timeout", type=float, default=300)
@@ -222,6 +258,8 @@ def main():
                                       for c in commands))
         if args.timer == "hyperfine":
             times = time_hyperfine(again, args.work, n)
+        elif args.timer == "interleaved":
+            times = time_interleaved(again)
         else:
             times = time_python(again)
         for c in commands:
