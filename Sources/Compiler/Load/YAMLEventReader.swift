@@ -10,13 +10,35 @@ struct YAMLEvent {
     var kind: Kind
     /// Where the event starts.
     var start: SourceLocation
-    /// A scalar's text, or an alias's anchor name.
+    /// A short scalar's text, or an alias's anchor name.
     var text = ""
     /// A scalar's length in bytes; the text is left empty when this passes the reader's limit.
     var length = 0
+    /// Where a longer scalar's bytes start in its batch's `text` (-1: the text is in `text`).
+    var textOffset = -1
     var style = YAMLScalar.Style.plain
     var tag: String?
     var anchor: String?
+}
+
+/// Events read together, and the bytes of their longer scalars one after another.
+///
+/// A scalar of more than 15 bytes is made a string by the tree builder, from `text`, rather than
+/// by the reader: the reader (libyaml's own work) is the slower of the two threads of a large parse,
+/// and such a string needs memory of its own, where a shorter one is held inline.
+struct YAMLEventBatch {
+    var events: [YAMLEvent] = []
+    var text: [UInt8] = []
+
+    /// A scalar event's text.
+    func text(of event: YAMLEvent) -> String {
+        guard event.textOffset >= 0 else { return event.text }
+        return String(decoding: text[event.textOffset..<event.textOffset + event.length], as: UTF8.self)
+    }
+
+    static func streamEnd(at location: SourceLocation) -> YAMLEventBatch {
+        YAMLEventBatch(events: [YAMLEvent(kind: .streamEnd, start: location)])
+    }
 }
 
 /// Reads the events of a YAML text with libyaml, in batches.
@@ -61,18 +83,18 @@ final class YAMLEventReader {
 
     /// The next events; the last batch ends with `.streamEnd`. Throws the parser's error, with
     /// the events before it already returned.
-    func nextBatch() throws -> [YAMLEvent] {
-        guard !finished else { return [YAMLEvent(kind: .streamEnd, start: location(line: 0, column: 0))] }
-        var batch: [YAMLEvent] = []
-        batch.reserveCapacity(Self.batchSize)
-        while batch.count < Self.batchSize {
+    func nextBatch() throws -> YAMLEventBatch {
+        guard !finished else { return .streamEnd(at: location(line: 0, column: 0)) }
+        var batch = YAMLEventBatch()
+        batch.events.reserveCapacity(Self.batchSize)
+        while batch.events.count < Self.batchSize {
             var event = yaml_event_t()
             guard yaml_parser_parse(parser, &event) == 1 else {
                 finished = true
                 throw parserError()
             }
             defer { yaml_event_delete(&event) }
-            batch.append(convert(event))
+            batch.events.append(convert(event, text: &batch.text))
             if event.type == YAML_STREAM_END_EVENT {
                 finished = true
                 break
@@ -85,7 +107,7 @@ final class YAMLEventReader {
         SourceLocation(fileNumber: fileNumber, line: line + 1, column: column + 1)
     }
 
-    private func convert(_ event: yaml_event_t) -> YAMLEvent {
+    private func convert(_ event: yaml_event_t, text: inout [UInt8]) -> YAMLEvent {
         let start = location(line: Int(event.start_mark.line), column: Int(event.start_mark.column))
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
@@ -94,9 +116,12 @@ final class YAMLEventReader {
             let scalar = event.data.scalar
             var converted = YAMLEvent(kind: .scalar, start: start)
             converted.length = Int(scalar.length)
-            if converted.length <= maximumScalarBytes {
-                converted.text = String(
-                    decoding: UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)), as: UTF8.self)
+            let bytes = UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length))
+            if converted.length > 15 && converted.length <= maximumScalarBytes {
+                converted.textOffset = text.count
+                text.append(contentsOf: bytes)
+            } else if converted.length <= maximumScalarBytes {
+                converted.text = String(decoding: bytes, as: UTF8.self)
             }
             switch scalar.style {
             case YAML_SINGLE_QUOTED_SCALAR_STYLE: converted.style = .singleQuoted
@@ -178,7 +203,7 @@ final class YAMLEventReader {
 final class YAMLEventStream: @unchecked Sendable {
     private static let capacity = 8
     private let condition = ThreadCondition()
-    private var pending: [Result<[YAMLEvent], Error>] = []
+    private var pending: [Result<YAMLEventBatch, Error>] = []
     private var next = 0
     private var cancelled = false
     private var readerDone = false
@@ -194,7 +219,7 @@ final class YAMLEventStream: @unchecked Sendable {
         while true {
             let batch = Result { try reader.nextBatch() }
             var last = true
-            if case .success(let events) = batch { last = events.last?.kind == .streamEnd }
+            if case .success(let events) = batch { last = events.events.last?.kind == .streamEnd }
             condition.lock()
             while pending.count - next >= Self.capacity && !cancelled { condition.wait() }
             let stop = cancelled
@@ -210,16 +235,16 @@ final class YAMLEventStream: @unchecked Sendable {
     }
 
     /// The next batch, waiting for it; throws the reader's error in its place.
-    func nextBatch() throws -> [YAMLEvent] {
+    func nextBatch() throws -> YAMLEventBatch {
         condition.lock()
         while next == pending.count && !readerDone { condition.wait() }
         guard next < pending.count else {
             condition.unlock()
-            return [YAMLEvent(kind: .streamEnd, start: SourceLocation(fileNumber: 0, line: 1, column: 1))]
+            return .streamEnd(at: SourceLocation(fileNumber: 0, line: 1, column: 1))
         }
         let batch = pending[next]
         // The taken batch's events are released now, not when the queue next empties.
-        pending[next] = .success([])
+        pending[next] = .success(YAMLEventBatch())
         next += 1
         if next == pending.count {
             pending.removeAll(keepingCapacity: true)

@@ -77,16 +77,17 @@ private struct ParseSession {
     }
 
     /// Builds the tree from the batches `nextBatch` gives, up to the end of the stream.
-    mutating func build(from nextBatch: () throws -> [YAMLEvent]) throws {
+    mutating func build(from nextBatch: () throws -> YAMLEventBatch) throws {
         while true {
-            for event in try nextBatch() {
+            let batch = try nextBatch()
+            for event in batch.events {
                 if event.kind == .streamEnd { return }
-                try handle(event)
+                try handle(event, in: batch)
             }
         }
     }
 
-    mutating func handle(_ event: YAMLEvent) throws {
+    mutating func handle(_ event: YAMLEvent, in batch: YAMLEventBatch) throws {
         let start = event.start
         switch event.kind {
         case .documentStart:
@@ -102,7 +103,8 @@ private struct ParseSession {
                         + " value may hold", at: start)
             }
             let weight = 1 + event.length / 1024
-            let node = YAMLNode(.scalar(YAMLScalar(event.text, style: event.style)), at: start, tag: event.tag)
+            let scalar = YAMLScalar(batch.text(of: event), style: event.style)
+            let node = YAMLNode(.scalar(scalar), at: start, tag: event.tag)
             if let anchor = event.anchor { anchors[anchor] = (node, weight, 0) }
             try add(node, weight: weight, height: 0)
         case .alias:
