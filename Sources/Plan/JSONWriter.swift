@@ -89,8 +89,7 @@ public struct JSONWriter {
                     bytes.append(UInt8(ascii: ","))
                     newline(depth + 1)
                 }
-                if Self.hasNUL(entry.key) { throw UnsupportedKey() }
-                writeKey(entry.key)
+                try writeKey(entry.key)
                 try write(entry.value, depth: depth + 1)
             }
             newline(depth)
@@ -156,8 +155,7 @@ public struct JSONWriter {
             if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
             newline(depth + 1)
-            if Self.hasNUL(entry.key) { throw UnsupportedKey() }
-            writeKey(entry.key)
+            try writeKey(entry.key)
             try writeValue(&self, entry.value, depth + 1)
         }
         closeObject(depth: depth)
@@ -176,8 +174,7 @@ public struct JSONWriter {
             if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
             newline(depth + 1)
-            if Self.hasNUL(entry.key) { throw UnsupportedKey() }
-            writeKey(entry.key)
+            try writeKey(entry.key)
             writeString(entry.value)
         }
         closeObject(depth: depth)
@@ -204,18 +201,18 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    private static let spaces = [UInt8](repeating: 0x20, count: 64)
+    /// A newline and the indentation of each depth up to 15, ready to append in one piece.
+    private static let newlines: [[UInt8]] = (0..<16).map { [0x0A] + [UInt8](repeating: 0x20, count: $0 * 2) }
 
     /// A newline and `depth` levels of two spaces; nothing when compact.
     public mutating func newline(_ depth: Int) {
         if compact { return }
-        bytes.append(0x0A)
-        var count = depth * 2
-        while count > 0 {
-            let chunk = min(count, Self.spaces.count)
-            bytes.append(contentsOf: Self.spaces[0..<chunk])
-            count -= chunk
+        if depth < Self.newlines.count {
+            bytes.append(contentsOf: Self.newlines[depth])
+            return
         }
+        bytes.append(0x0A)
+        bytes.append(contentsOf: repeatElement(UInt8(0x20), count: depth * 2))
     }
 
     /// ASCII text as it is.
@@ -223,9 +220,10 @@ public struct JSONWriter {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    /// A key and its separator: `"key": ` (`"key":` when compact).
-    public mutating func writeKey(_ key: String) {
-        writeString(key)
+    /// A key and its separator: `"key": ` (`"key":` when compact). Throws `UnsupportedKey` for a
+    /// key holding a NUL byte, which the caller leaves to jansson (what was written is dropped).
+    public mutating func writeKey(_ key: String) throws {
+        if writeString(key) { throw UnsupportedKey() }
         append(compact ? ":" : ": ")
     }
 
@@ -251,27 +249,29 @@ public struct JSONWriter {
 
     private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-    /// Whether `key` holds a NUL byte, searched in its contiguous bytes (the generic search over
-    /// `utf8` walked it byte by byte through the view's iterator). Such a key is left to jansson.
-    public static func hasNUL(_ key: String) -> Bool {
-        key.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? key.utf8.contains(0)
+    /// A JSON string with jansson's escaping; true when it held a NUL byte (written `\u0000`).
+    @discardableResult
+    public mutating func writeString(_ string: String) -> Bool {
+        bytes.append(UInt8(ascii: "\""))
+        let sawNUL =
+            string.utf8.withContiguousStorageIfAvailable { writeEscaped($0) }
+            ?? Array(string.utf8).withUnsafeBufferPointer { writeEscaped($0) }
+        bytes.append(UInt8(ascii: "\""))
+        return sawNUL
     }
 
-    /// A JSON string with jansson's escaping.
-    public mutating func writeString(_ string: String) {
-        bytes.append(UInt8(ascii: "\""))
-        if string.utf8.withContiguousStorageIfAvailable({ writeEscaped($0) }) == nil {
-            let copy = Array(string.utf8)
-            copy.withUnsafeBufferPointer { writeEscaped($0) }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
+    /// The bytes that need a backslash: `"`, `\` and those below U+0020.
+    private static let needsEscape: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
 
-    private mutating func writeEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+    /// Writes `utf8` escaped; true when it held a NUL byte.
+    private mutating func writeEscaped(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         var start = 0
+        var sawNUL = false
+        let needsEscape = Self.needsEscape
         for index in 0..<utf8.count {
             let byte = utf8[index]
-            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") { continue }
+            if !needsEscape[Int(byte)] { continue }
+            if byte == 0 { sawNUL = true }
             if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
             start = index + 1
             bytes.append(UInt8(ascii: "\\"))
@@ -290,5 +290,6 @@ public struct JSONWriter {
             }
         }
         if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
+        return sawNUL
     }
 }

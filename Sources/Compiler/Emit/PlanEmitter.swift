@@ -134,8 +134,7 @@ public enum PlanEmitter {
                 guard let instance = instances[name] else { continue }
                 if index != names.startIndex { part.bytes.append(UInt8(ascii: ",")) }
                 part.newline(2)
-                if JSONWriter.hasNUL(name) { throw JSONWriter.UnsupportedKey() }
-                part.writeKey(name)
+                try part.writeKey(name)
                 try write(instance, to: &part, depth: 2)
             }
             return part.bytes
