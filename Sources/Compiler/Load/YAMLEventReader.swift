@@ -1,7 +1,8 @@
 import CYAML
 import Dispatch
 
-/// One libyaml event with what the tree builder needs, its text already a Swift string.
+/// One libyaml event with what the tree builder needs: a short scalar's text as a Swift string, a
+/// longer one's as bytes in its batch (`YAMLEventBatch`).
 struct YAMLEvent {
     enum Kind {
         case documentStart, scalar, alias, mappingStart, sequenceStart, mappingEnd, sequenceEnd, streamEnd, other
