@@ -9,10 +9,8 @@ enum BackgroundRelease {
     /// Takes `node` away from the caller, leaving an empty scalar at its position, and frees it
     /// on the release queue once nothing else refers to it.
     static func release(_ node: inout YAMLNode) {
-        var taken = YAMLNode(.scalar(YAMLScalar("")), at: node.location)
-        swap(&taken, &node)
-        let box = Box(taken)
-        taken = YAMLNode(.scalar(YAMLScalar("")), at: box.node.location)
+        let box = Box(node)
+        node = YAMLNode(.scalar(YAMLScalar("")), at: node.location)
         queue.async { box.drop() }
     }
 
