@@ -32,6 +32,8 @@ enum ServiceDiscovery {
         return result
     }
 
+    /// Adds each managed network's records to its `raw.dnsmasq` in `plan`, with the placeholders
+    /// they use, from the NICs in `attachments`; warns where a name cannot resolve.
     static func addRecords(
         services: [YAMLPair], networks: [String: ResolvedNetwork], attachments: [Attachment], plan: inout Plan,
         context: inout TranslationContext
