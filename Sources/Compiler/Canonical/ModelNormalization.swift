@@ -143,7 +143,7 @@ struct ModelNormalization {
         } else if let items = node.sequence {
             result.content = .sequence(
                 items.compactMap { item in
-                    guard let text = item.scalar?.text, !ASCIIText.contains(text, UInt8(ascii: "=")) else {
+                    guard let text = item.scalar?.text, !ASCIIText.hasByte(text, UInt8(ascii: "=")) else {
                         return item
                     }
                     if let value = environment[text] { return .string("\(text)=\(value)", at: item.location) }

@@ -22,7 +22,7 @@ enum IPAddress {
     }
 
     static func isIPv6(_ text: String) -> Bool {
-        guard ASCIIText.contains(text, UInt8(ascii: ":")), text.count <= 45 else { return false }
+        guard ASCIIText.hasByte(text, UInt8(ascii: ":")), text.count <= 45 else { return false }
         let doubleColons = text.splitting(on: "::").count - 1
         guard doubleColons <= 1 else { return false }
         var groups = text.split(separator: ":", omittingEmptySubsequences: true)

@@ -21,7 +21,7 @@ struct PublishedPort {
     var targetPorts: String { targetEnd.map { "\(target)-\($0)" } ?? String(target) }
 
     /// True when the host side is a range (`8000-8010`) mapped onto one container port.
-    var isHostRange: Bool { targetEnd == nil && (published.map { ASCIIText.contains($0, UInt8(ascii: "-")) } ?? false) }
+    var isHostRange: Bool { targetEnd == nil && (published.map { ASCIIText.hasByte($0, UInt8(ascii: "-")) } ?? false) }
 
     /// The port as replica `index` (0-based) publishes it: a host range gives each replica one port
     /// of its own, in order; a single host port is published by the first replica only; an
