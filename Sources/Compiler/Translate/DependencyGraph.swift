@@ -5,9 +5,7 @@ enum DependencyGraph {
     static func resolve(_ services: [YAMLPair]) throws -> [String: [String]] {
         let names = Set(services.map(\.key))
         var edges: [String: [String]] = [:]
-        var nodes: [String: YAMLNode] = [:]
         for service in services {
-            nodes[service.key] = service.value
             var dependencies: [String] = []
             for pair in service.value["depends_on"]?.mapping ?? [] {
                 let required =
@@ -46,8 +44,10 @@ enum DependencyGraph {
                 if state[next] == 1 {
                     let cycleStart = path.firstIndex(of: next) ?? 0
                     let cycle = (path[cycleStart...] + [next]).joined(separator: " → ")
-                    // Positions are looked up only for the error, not recorded for every edge.
-                    let edge = nodes[name]?["depends_on"]?.mapping?.first { $0.key == next }
+                    // Positions are looked up only for the error, not recorded for every edge: the
+                    // service whose edges these are is the last of its name, as in `edges`.
+                    let service = services.last { $0.key == name }?.value
+                    let edge = service?["depends_on"]?.mapping?.first { $0.key == next }
                     throw CompileError(
                         "depends_on forms a cycle: \(cycle)", at: edge?.keyLocation,
                         path: "services.\(name).depends_on.\(next)")
