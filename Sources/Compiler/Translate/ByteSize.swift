@@ -3,41 +3,14 @@ enum ByteSize {
     /// Parses a docker size: a number with an optional unit b, k, m, g, t (also kb, mb, kib, mib …),
     /// case-insensitive, powers of 1024. `nil` when it is not a size or overflows.
     static func parse(_ text: String) -> Int64? {
-        if let parsed = parseASCII(text) { return parsed }
+        // The usual input is already a byte count (the model's sizes are shaped to digits): at
+        // most 15 ASCII digits are exact as a Double, so the character-level reading gives that
+        // same number.
+        let bytes = text.utf8
+        if (1...15).contains(bytes.count), bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            return Int64(text)
+        }
         return parseCharacters(text)
-    }
-
-    /// `parseCharacters` for ASCII text, on its bytes (each byte is one character there); `nil`
-    /// for other text, and `.some(nil)` for ASCII text that is not a size.
-    static func parseASCII(_ text: String) -> Int64?? {
-        var bytes = Array(text.utf8)
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-        for index in bytes.indices where bytes[index] >= UInt8(ascii: "A") && bytes[index] <= UInt8(ascii: "Z") {
-            bytes[index] += 0x20
-        }
-        var start = 0
-        var end = bytes.count
-        while start < end && bytes[start] == UInt8(ascii: " ") { start += 1 }
-        while end > start && bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
-        var digitsEnd = start
-        while digitsEnd < end
-            && (bytes[digitsEnd] == UInt8(ascii: ".")
-                || (bytes[digitsEnd] >= UInt8(ascii: "0") && bytes[digitsEnd] <= UInt8(ascii: "9")))
-        {
-            digitsEnd += 1
-        }
-        var unitStart = digitsEnd
-        while unitStart < end && bytes[unitStart] == UInt8(ascii: " ") { unitStart += 1 }
-        guard digitsEnd > start, let number = Double(String(decoding: bytes[start..<digitsEnd], as: UTF8.self)),
-            number.isFinite, number >= 0
-        else { return .some(nil) }
-        var unit = String(decoding: bytes[unitStart..<end], as: UTF8.self)
-        if unit.hasSuffix("ib") {
-            unit.removeLast(2)
-        } else if unit.hasSuffix("b") {
-            unit.removeLast()
-        }
-        return .some(bytesOf(number, unit: unit))
     }
 
     /// `parse` character by character, for any text.
