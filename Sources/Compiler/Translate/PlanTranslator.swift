@@ -47,17 +47,17 @@ public enum PlanTranslator {
         let volumes = try VolumeTranslator.translate(model, context: &context)
         for volume in volumes.values { plan.volumes[volume.incusName] = volume.plan }
 
+        func translator(for service: YAMLPair) -> ServiceTranslator {
+            ServiceTranslator(
+                name: service.key, keyLocation: service.keyLocation, node: service.value, networks: networks,
+                volumes: volumes, model: model, projectDirectory: project.projectDirectory)
+        }
         var instanceNames: [String: [String]] = [:]
         var owners: [String: String] = [:]
         // Each service's names are worked out on any core; they are checked here in service order,
         // so the first error is the one a single loop would meet.
         let namesOfServices = ParallelWork.map(services) { service in
-            Result {
-                try ServiceTranslator(
-                    name: service.key, keyLocation: service.keyLocation, node: service.value, networks: networks,
-                    volumes: volumes, model: model, projectDirectory: project.projectDirectory
-                ).instanceNames()
-            }
+            Result { try translator(for: service).instanceNames() }
         }
         for (service, namesOfService) in zip(services, namesOfServices) {
             let names = try namesOfService.get()
@@ -81,12 +81,9 @@ public enum PlanTranslator {
             var instances: [(name: String, instance: PlanInstance)] = []
             var attachments: [ServiceDiscovery.Attachment] = []
             for service in chunk {
-                let translator = ServiceTranslator(
-                    name: service.key, keyLocation: service.keyLocation, node: service.value, networks: networks,
-                    volumes: volumes, model: model, projectDirectory: project.projectDirectory)
                 let dependsOn = (dependencies[service.key] ?? []).flatMap { instanceNames[$0] ?? [] }.sorted()
                 let built = try InstanceBuilder.build(
-                    translator, names: instanceNames[service.key] ?? [], dependsOn: dependsOn,
+                    translator(for: service), names: instanceNames[service.key] ?? [], dependsOn: dependsOn,
                     placeholders: &placeholders, context: &chunkContext)
                 for (name, instance) in built {
                     attachments += ServiceDiscovery.attachments(of: instance, named: name)
