@@ -1,40 +1,40 @@
 import CYAML
 import Dispatch
 
-/// One libyaml event with what the tree builder needs: a short scalar's text as a Swift string, a
-/// longer one's as bytes in its batch (`YAMLEventBatch`).
+/// One libyaml event with what the tree builder needs, as plain values: its scalar text, tag and
+/// anchor are kept in its batch (`YAMLEventBatch`), so the reader copies bytes and makes no string.
+///
+/// The reader (libyaml's own work) is the slower of the two threads of a large parse, so the
+/// strings are made by the tree builder.
 struct YAMLEvent {
-    enum Kind {
+    enum Kind: UInt8 {
         case documentStart, scalar, alias, mappingStart, sequenceStart, mappingEnd, sequenceEnd, streamEnd, other
     }
 
     var kind: Kind
+    var style = YAMLScalar.Style.plain
     /// Where the event starts.
     var start: SourceLocation
-    /// A short scalar's text, or an alias's anchor name.
-    var text = ""
-    /// A scalar's length in bytes; the text is left empty when this passes the reader's limit.
+    /// A scalar's length in bytes; its text is left out when this passes the reader's limit.
     var length = 0
-    /// Where a longer scalar's bytes start in its batch's `text` (-1: the text is in `text`).
+    /// Where a scalar's bytes start in its batch's `text` (-1: left out).
     var textOffset = -1
-    var style = YAMLScalar.Style.plain
-    var tag: String?
-    var anchor: String?
+    /// The event's tag in its batch's `names` (-1: none).
+    var tag: Int32 = -1
+    /// The event's anchor, or an alias's anchor name, in its batch's `names` (-1: none).
+    var anchor: Int32 = -1
 }
 
-/// Events read together, and the bytes of their longer scalars one after another.
-///
-/// A scalar of more than 15 bytes is made a string by the tree builder, from `text`, rather than
-/// by the reader: the reader (libyaml's own work) is the slower of the two threads of a large parse,
-/// and such a string needs memory of its own, where a shorter one is held inline.
+/// Events read together, with the bytes of their scalars one after another and their tags and
+/// anchor names.
 struct YAMLEventBatch {
     var events: [YAMLEvent] = []
     var text: [UInt8] = []
+    var names: [String] = []
 
-    /// A scalar event's text.
-    func text(of event: YAMLEvent) -> String {
-        guard event.textOffset >= 0 else { return event.text }
-        return String(decoding: text[event.textOffset..<event.textOffset + event.length], as: UTF8.self)
+    /// The tag or anchor name at `index` (-1: none).
+    func name(_ index: Int32) -> String? {
+        index >= 0 ? names[Int(index)] : nil
     }
 
     static func streamEnd(at location: SourceLocation) -> YAMLEventBatch {
@@ -88,6 +88,7 @@ final class YAMLEventReader {
         guard !finished else { return .streamEnd(at: location(line: 0, column: 0)) }
         var batch = YAMLEventBatch()
         batch.events.reserveCapacity(Self.batchSize)
+        batch.text.reserveCapacity(Self.batchSize * 16)
         while batch.events.count < Self.batchSize {
             var event = yaml_event_t()
             guard yaml_parser_parse(parser, &event) == 1 else {
@@ -95,7 +96,8 @@ final class YAMLEventReader {
                 throw parserError()
             }
             defer { yaml_event_delete(&event) }
-            batch.events.append(convert(event, text: &batch.text))
+            let converted = convert(event, into: &batch)
+            batch.events.append(converted)
             if event.type == YAML_STREAM_END_EVENT {
                 finished = true
                 break
@@ -108,7 +110,7 @@ final class YAMLEventReader {
         SourceLocation(fileNumber: fileNumber, line: line + 1, column: column + 1)
     }
 
-    private func convert(_ event: yaml_event_t, text: inout [UInt8]) -> YAMLEvent {
+    private func convert(_ event: yaml_event_t, into batch: inout YAMLEventBatch) -> YAMLEvent {
         let start = location(line: Int(event.start_mark.line), column: Int(event.start_mark.column))
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
@@ -117,12 +119,9 @@ final class YAMLEventReader {
             let scalar = event.data.scalar
             var converted = YAMLEvent(kind: .scalar, start: start)
             converted.length = Int(scalar.length)
-            let bytes = UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length))
-            if converted.length > 15 && converted.length <= maximumScalarBytes {
-                converted.textOffset = text.count
-                text.append(contentsOf: bytes)
-            } else if converted.length <= maximumScalarBytes {
-                converted.text = String(decoding: bytes, as: UTF8.self)
+            if converted.length <= maximumScalarBytes {
+                converted.textOffset = batch.text.count
+                batch.text.append(contentsOf: UnsafeBufferPointer(start: scalar.value, count: converted.length))
             }
             switch scalar.style {
             case YAML_SINGLE_QUOTED_SCALAR_STYLE: converted.style = .singleQuoted
@@ -131,22 +130,22 @@ final class YAMLEventReader {
             case YAML_FOLDED_SCALAR_STYLE: converted.style = .folded
             default: converted.style = .plain
             }
-            converted.tag = Self.string(scalar.tag)
-            converted.anchor = Self.string(scalar.anchor)
+            converted.tag = Self.name(scalar.tag, in: &batch)
+            converted.anchor = Self.name(scalar.anchor, in: &batch)
             return converted
         case YAML_ALIAS_EVENT:
             var converted = YAMLEvent(kind: .alias, start: start)
-            converted.text = Self.string(event.data.alias.anchor) ?? ""
+            converted.anchor = Self.name(event.data.alias.anchor, in: &batch)
             return converted
         case YAML_MAPPING_START_EVENT:
             var converted = YAMLEvent(kind: .mappingStart, start: start)
-            converted.tag = Self.string(event.data.mapping_start.tag)
-            converted.anchor = Self.string(event.data.mapping_start.anchor)
+            converted.tag = Self.name(event.data.mapping_start.tag, in: &batch)
+            converted.anchor = Self.name(event.data.mapping_start.anchor, in: &batch)
             return converted
         case YAML_SEQUENCE_START_EVENT:
             var converted = YAMLEvent(kind: .sequenceStart, start: start)
-            converted.tag = Self.string(event.data.sequence_start.tag)
-            converted.anchor = Self.string(event.data.sequence_start.anchor)
+            converted.tag = Self.name(event.data.sequence_start.tag, in: &batch)
+            converted.anchor = Self.name(event.data.sequence_start.anchor, in: &batch)
             return converted
         case YAML_MAPPING_END_EVENT:
             return YAMLEvent(kind: .mappingEnd, start: start)
@@ -192,9 +191,11 @@ final class YAMLEventReader {
         return digits.count < 2 ? "0" + digits : digits
     }
 
-    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
-        guard let pointer else { return nil }
-        return String(cString: pointer)
+    /// Keeps a tag or anchor name in the batch, giving its index (-1 for none).
+    private static func name(_ pointer: UnsafeMutablePointer<yaml_char_t>?, in batch: inout YAMLEventBatch) -> Int32 {
+        guard let pointer else { return -1 }
+        batch.names.append(String(cString: pointer))
+        return Int32(truncatingIfNeeded: batch.names.count - 1)
     }
 }
 

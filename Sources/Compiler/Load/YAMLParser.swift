@@ -31,23 +31,39 @@ private struct ParseSession {
     let limits: YAMLParser
 
     /// A collection being built, with the expanded-node count of what it holds so far.
-    ///
-    /// Frames are mutated in place on the stack: taking one off to append to it would copy its
-    /// items on every append, quadratic in the length of a list.
     struct Frame {
         var isMapping: Bool
         var pairs: [YAMLPair] = []
         var items: [YAMLNode] = []
-        var pendingKey: YAMLNode?
+        /// A mapping's key waiting for its value: its text and where it starts.
+        var pendingKey: String?
+        var pendingKeyLocation: SourceLocation
+        /// A key that is not a scalar, kept for the error raised once its value is read.
+        var invalidKey: YAMLNode?
         var weight = 1
         /// The height of the highest finished child (0 for scalars only).
         var childHeight = 0
         var start: SourceLocation
         var tag: String?
         var anchor: String?
+
+        init(isMapping: Bool, start: SourceLocation, tag: String?, anchor: String?) {
+            self.isMapping = isMapping
+            self.pendingKeyLocation = start
+            self.start = start
+            self.tag = tag
+            self.anchor = anchor
+        }
     }
 
-    var stack: [Frame] = []
+    /// The collection being built, when `depth` is above 0. It is kept out of `parents` so that
+    /// adding a child touches it directly: each node of the document passes through here.
+    var current = Frame(
+        isMapping: false, start: SourceLocation(fileNumber: 0, line: 1, column: 1), tag: nil, anchor: nil)
+    /// The collections that hold `current`, outermost first.
+    var parents: [Frame] = []
+    /// How many collections are open: `parents.count + 1`, or 0 at the document's top.
+    var depth = 0
     /// Anchored nodes with their expanded weight and their height in collections, so an alias can
     /// neither exceed the node budget nor nest the tree deeper than `maximumDepth`.
     var anchors: [String: (node: YAMLNode, weight: Int, height: Int)] = [:]
@@ -78,16 +94,23 @@ private struct ParseSession {
 
     /// Builds the tree from the batches `nextBatch` gives, up to the end of the stream.
     mutating func build(from nextBatch: () throws -> YAMLEventBatch) throws {
-        while true {
+        var ended = false
+        while !ended {
             let batch = try nextBatch()
-            for event in batch.events {
-                if event.kind == .streamEnd { return }
-                try handle(event, in: batch)
+            // Events and their text are read in place in their batch, not copied out one by one.
+            ended = try batch.text.withUnsafeBufferPointer { text in
+                try batch.events.withUnsafeBufferPointer { events in
+                    for index in events.indices {
+                        if events[index].kind == .streamEnd { return true }
+                        try handle(events[index], text: text, names: batch)
+                    }
+                    return false
+                }
             }
         }
     }
 
-    mutating func handle(_ event: YAMLEvent, in batch: YAMLEventBatch) throws {
+    mutating func handle(_ event: YAMLEvent, text: UnsafeBufferPointer<UInt8>, names: YAMLEventBatch) throws {
         let start = event.start
         switch event.kind {
         case .documentStart:
@@ -103,24 +126,47 @@ private struct ParseSession {
                         + " value may hold", at: start)
             }
             let weight = 1 + event.length / 1024
-            let scalar = YAMLScalar(batch.text(of: event), style: event.style)
-            let node = YAMLNode(.scalar(scalar), at: start, tag: event.tag)
-            if let anchor = event.anchor { anchors[anchor] = (node, weight, 0) }
+            let scalarText = String(
+                decoding: UnsafeBufferPointer(rebasing: text[event.textOffset..<event.textOffset + event.length]),
+                as: UTF8.self)
+            if depth > 0 && current.isMapping && current.pendingKey == nil && current.invalidKey == nil
+                && event.anchor < 0
+            {
+                // A key: only its text and position are kept, so no node is made for it.
+                try addWeight(weight, height: 0, at: start)
+                current.pendingKey = scalarText
+                current.pendingKeyLocation = start
+                return
+            }
+            let scalar = YAMLScalar(scalarText, style: event.style)
+            let node = YAMLNode(.scalar(scalar), at: start, tag: names.name(event.tag))
+            if let anchor = names.name(event.anchor) { anchors[anchor] = (node, weight, 0) }
             try add(node, weight: weight, height: 0)
         case .alias:
-            let name = event.text
+            let name = names.name(event.anchor) ?? ""
             guard let target = anchors[name] else {
                 throw CompileError("unknown YAML anchor '\(name)'", at: start)
             }
             sawAlias = true
-            guard stack.count + target.height <= limits.maximumDepth else {
+            guard depth + target.height <= limits.maximumDepth else {
                 throw CompileError("YAML nesting is deeper than \(limits.maximumDepth) levels", at: start)
             }
             try add(target.node, weight: target.weight, height: target.height, at: start)
         case .mappingStart, .sequenceStart:
-            try push(Frame(isMapping: event.kind == .mappingStart, start: start, tag: event.tag, anchor: event.anchor))
+            guard depth < limits.maximumDepth else {
+                throw CompileError("YAML nesting is deeper than \(limits.maximumDepth) levels", at: start)
+            }
+            let frame = Frame(
+                isMapping: event.kind == .mappingStart, start: start, tag: names.name(event.tag),
+                anchor: names.name(event.anchor))
+            if depth > 0 { parents.append(current) }
+            current = frame
+            depth += 1
         case .mappingEnd, .sequenceEnd:
-            guard let frame = stack.popLast() else { return }
+            guard depth > 0 else { return }
+            var frame = parents.popLast() ?? current
+            swap(&frame, &current)
+            depth -= 1
             let height = frame.childHeight + 1
             let content: YAMLNode.Content =
                 frame.isMapping ? .mapping(try applyMergeKeys(frame.pairs)) : .sequence(frame.items)
@@ -132,36 +178,41 @@ private struct ParseSession {
         }
     }
 
-    mutating func push(_ frame: Frame) throws {
-        guard stack.count < limits.maximumDepth else {
-            throw CompileError("YAML nesting is deeper than \(limits.maximumDepth) levels", at: frame.start)
-        }
-        stack.append(frame)
+    /// Counts a finished child of the current collection against the node budget. `location` is
+    /// where the child is used, for errors.
+    mutating func addWeight(_ weight: Int, height: Int, at location: SourceLocation) throws {
+        current.weight = try checkedWeight(current.weight, weight, at: location)
+        if height > current.childHeight { current.childHeight = height }
     }
 
     /// Adds a finished node to the collection being built, or makes it the document. `location` is
     /// where the node is used, for errors: an alias's own position rather than its anchor's.
     mutating func add(_ node: YAMLNode, weight: Int, height: Int, at location: SourceLocation? = nil) throws {
-        guard let top = stack.indices.last else {
+        guard depth > 0 else {
             _ = try checkedWeight(0, weight, at: location ?? node.location)
             document = node
             return
         }
-        stack[top].weight = try checkedWeight(stack[top].weight, weight, at: location ?? node.location)
-        stack[top].childHeight = max(stack[top].childHeight, height)
-        guard stack[top].isMapping else {
-            stack[top].items.append(node)
+        try addWeight(weight, height: height, at: location ?? node.location)
+        guard current.isMapping else {
+            current.items.append(node)
             return
         }
-        guard let key = stack[top].pendingKey else {
-            stack[top].pendingKey = node
+        if let invalidKey = current.invalidKey {
+            throw CompileError(
+                "mapping keys must be plain strings, not \(invalidKey.kindName)", at: invalidKey.location)
+        }
+        guard let key = current.pendingKey else {
+            guard case .scalar(let scalar) = node.content else {
+                current.invalidKey = node
+                return
+            }
+            current.pendingKey = scalar.text
+            current.pendingKeyLocation = node.location
             return
         }
-        guard case .scalar(let scalar) = key.content else {
-            throw CompileError("mapping keys must be plain strings, not \(key.kindName)", at: key.location)
-        }
-        stack[top].pairs.append(YAMLPair(key: scalar.text, keyLocation: key.location, value: node))
-        stack[top].pendingKey = nil
+        current.pairs.append(YAMLPair(key: key, keyLocation: current.pendingKeyLocation, value: node))
+        current.pendingKey = nil
     }
 
     func checkedWeight(_ total: Int, _ added: Int, at location: SourceLocation) throws -> Int {
