@@ -74,7 +74,7 @@ struct CompileCommand: ParsableCommand {
         // One write for all warnings: a large project has one per service or more.
         let warnings = result.warnings.map { "\($0)\n" }.joined()
         if !warnings.isEmpty { StandardStreams.writeError(warnings) }
-        let text = PlanEmitter.emitUTF8(result.plan)
+        let text = PlanEmitter.emitPieces(result.plan)
         if let output {
             try PlanFileWriter.write(text, to: output)
         } else {
@@ -90,13 +90,18 @@ struct CompileCommand: ParsableCommand {
 
 /// Writes a plan file atomically with mode 0600: plans can hold environment values.
 enum PlanFileWriter {
-    static func write(_ text: [UInt8], to path: String) throws {
+    static func write(_ pieces: [[UInt8]], to path: String) throws {
         let temporary = path + ".tmp-\(getpid())"
-        guard
-            FileManager.default.createFile(
-                atPath: temporary, contents: Data(text), attributes: [.posixPermissions: 0o600])
-        else {
-            exitWithCompileError("cannot write \(path)")
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            exitWithCompileError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        // A file left by an earlier run under this name keeps its mode through O_TRUNC.
+        let written = fchmod(descriptor, 0o600) == 0 && StandardStreams.write(pieces, to: descriptor)
+        let failure = errno
+        guard close(descriptor) == 0 && written else {
+            unlink(temporary)
+            exitWithCompileError("cannot write \(path): \(String(cString: strerror(written ? errno : failure)))")
         }
         guard rename(temporary, path) == 0 else {
             unlink(temporary)

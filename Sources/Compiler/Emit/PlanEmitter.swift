@@ -10,27 +10,52 @@ public enum PlanEmitter {
         String(decoding: emitUTF8(plan), as: UTF8.self)
     }
 
-    /// `emit` as UTF-8 bytes, which `compose-compile` writes out without making a string of a
-    /// plan of several megabytes first.
+    /// `emit` as UTF-8 bytes.
     public static func emitUTF8(_ plan: Plan) -> [UInt8] {
-        var writer = JSONWriter(capacity: 4096 + plan.instances.count * 4096)
+        let pieces = emitPieces(plan)
+        return pieces.count == 1 ? pieces[0] : Array(pieces.joined())
+    }
+
+    /// `emit` as UTF-8 bytes in consecutive pieces, which `compose-compile` writes out one after
+    /// another: a plan of several megabytes is never copied into one buffer (the instances are
+    /// written in chunks on several cores, and each chunk is a piece).
+    public static func emitPieces(_ plan: Plan) -> [[UInt8]] {
+        var text = PlanText()
         do {
-            try write(plan, to: &writer)
+            try write(plan, to: &text)
         } catch {
-            return Array(JanssonCoding.encodeWithJansson(plan.jsonValue).utf8)
+            return [Array(JanssonCoding.encodeWithJansson(plan.jsonValue).utf8)]
         }
-        writer.newline(0)
+        text.writer.newline(0)
+        text.pieces.append(text.writer.bytes)
         StageTimings.mark("emit")
-        return writer.bytes
+        return text.pieces
+    }
+
+    /// The text written so far: finished pieces, then the writer of the current one.
+    private struct PlanText {
+        var pieces: [[UInt8]] = []
+        var writer = JSONWriter(capacity: 4096)
+
+        /// Ends the current piece with `pieces`, then starts a new one.
+        mutating func append(_ finished: [[UInt8]]) {
+            pieces.append(writer.bytes)
+            pieces += finished
+            writer = JSONWriter(capacity: 4096)
+        }
     }
 
     // Members in byte order of their keys, as jansson's JSON_SORT_KEYS writes them.
-    private static func write(_ plan: Plan, to writer: inout JSONWriter) throws {
-        writer.openObject()
-        writer.member("format", first: true, depth: 0)
-        writer.writeInteger(plan.format)
-        writer.member("instances", depth: 0)
-        try writeInstances(plan.instances, to: &writer)
+    private static func write(_ plan: Plan, to text: inout PlanText) throws {
+        text.writer.openObject()
+        text.writer.member("format", first: true, depth: 0)
+        text.writer.writeInteger(plan.format)
+        text.writer.member("instances", depth: 0)
+        try writeInstances(plan.instances, to: &text)
+        try writeAfterInstances(plan, to: &text.writer)
+    }
+
+    private static func writeAfterInstances(_ plan: Plan, to writer: inout JSONWriter) throws {
         writer.member("networks", depth: 0)
         try writer.writeObject(plan.networks, depth: 1) { writer, network, depth in
             try writeResource(
@@ -119,10 +144,10 @@ public enum PlanEmitter {
 
     /// The `instances` object, what `writeObject(plan.instances, depth: 1)` writes. Instances are
     /// most of a plan's text, so they are written in chunks on several cores, each chunk's text
-    /// joined in key order.
-    private static func writeInstances(_ instances: [String: PlanInstance], to writer: inout JSONWriter) throws {
+    /// a piece of its own, in key order.
+    private static func writeInstances(_ instances: [String: PlanInstance], to text: inout PlanText) throws {
         if instances.isEmpty {
-            writer.append("{}")
+            text.writer.append("{}")
             return
         }
         var names = Array(instances.keys)
@@ -139,9 +164,9 @@ public enum PlanEmitter {
             }
             return part.bytes
         }
-        writer.openObject()
-        for part in parts { writer.bytes += part }
-        writer.closeObject(depth: 1)
+        text.writer.openObject()
+        text.append(parts)
+        text.writer.closeObject(depth: 1)
     }
 
     private static func write(_ instance: PlanInstance, to writer: inout JSONWriter, depth: Int) throws {

@@ -7,6 +7,14 @@ public enum StandardStreams {
     @discardableResult
     public static func writeOutput(_ bytes: [UInt8]) -> Bool { write(bytes, to: STDOUT_FILENO) }
 
+    /// Writes `pieces` to standard output one after another.
+    public static func writeOutput(_ pieces: [[UInt8]]) -> Bool { write(pieces, to: STDOUT_FILENO) }
+
+    /// Writes `pieces` one after another to an open file; false when a write fails (`errno` says why).
+    public static func write(_ pieces: [[UInt8]], to descriptor: Int32) -> Bool {
+        pieces.allSatisfy { write($0, to: descriptor) }
+    }
+
     /// Writes `text` to standard error.
     @discardableResult
     public static func writeError(_ text: String) -> Bool { write(Array(text.utf8), to: STDERR_FILENO) }
