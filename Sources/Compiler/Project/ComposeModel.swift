@@ -72,7 +72,7 @@ public struct ComposeModel: Sendable {
         loader.digests = digests
         var model = try loader.load(files)
         StageTimings.mark("environment items")
-        model = ModelNormalization(projectName: name, environment: variables).apply(model)
+        ReplacedModel.replace(&model, with: ModelNormalization(projectName: name, environment: variables).apply(model))
         let profiles = options.profiles.isEmpty ? sources.profiles : options.profiles
         let allServices = Set(model["services"]?.mapping?.map(\.key) ?? [])
         StageTimings.mark("model normalization")
@@ -85,7 +85,7 @@ public struct ComposeModel: Sendable {
         StageTimings.mark("profiles, unused")
         model = try ServiceEnvironment.apply(model, projectVariables: variables, filesRead: &filesRead)
         StageTimings.mark("env_file")
-        model = ShapeApplier(keepExtensions: true).apply(.project, model) ?? model
+        ReplacedModel.replace(&model, with: ShapeApplier(keepExtensions: true).apply(.project, model) ?? model)
         StageTimings.mark("shape")
         return ComposeModel(
             name: name, projectDirectory: projectDirectory, files: files, filesRead: filesRead,

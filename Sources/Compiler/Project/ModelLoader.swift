@@ -27,9 +27,9 @@ struct ModelLoader {
         for file in files {
             model = try loadFile(file, over: model)
         }
-        model = ModelDefaults.apply(model)
+        ReplacedModel.replace(&model, with: ModelDefaults.apply(model))
         StageTimings.mark("defaults")
-        model = RelativePaths(directory: workingDirectory, home: home).apply(model)
+        ReplacedModel.replace(&model, with: RelativePaths(directory: workingDirectory, home: home).apply(model))
         StageTimings.mark("relative paths")
         return ModelNormalization(projectName: "", environment: environment).resolveEnvironmentItems(model)
     }
