@@ -7,40 +7,55 @@ struct ShapeApplier {
     /// Keep `x-` extension keys (the model for translation) or drop them (the JSON of `config`).
     var keepExtensions: Bool
 
+    /// The node in `shape`, or `nil` when compose leaves it out.
     func apply(_ shape: ConfigShape, _ node: YAMLNode) -> YAMLNode? {
+        var node = node
+        return self.shape(shape, &node) ? node : nil
+    }
+
+    /// Puts `node` in `shape` in place; false when compose leaves it out (`node` is then
+    /// unspecified). In place, a tree held once is changed without copying the mappings and lists
+    /// that stay, and what is replaced is freed by the core that replaced it.
+    func shape(_ shape: ConfigShape, _ node: inout YAMLNode) -> Bool {
         let location = node.location
         if node.isNull {
-            if case .command = shape { return .null(at: location) }
-            return nil
+            guard case .command = shape else { return false }
+            node = .null(at: location)
+            return true
         }
         switch shape {
         case .any:
-            return keepExtensions ? node : Self.dropExtensions(node)
+            if !keepExtensions { node = Self.dropExtensions(node) }
         case .string:
-            guard let text = node.scalar?.text else { return node }
-            return text.isEmpty ? nil : .string(text, at: location)
+            guard let text = node.scalar?.text else { return true }
+            if text.isEmpty { return false }
+            node = .string(text, at: location)
         case .integer(let keepZero):
-            guard let value = ValueConversions.integer(node) else { return node }
-            return value == 0 && !keepZero ? nil : .integer(value, at: location)
+            guard let value = ValueConversions.integer(node) else { return true }
+            if value == 0 && !keepZero { return false }
+            node = .integer(value, at: location)
         case .float(let single):
-            guard let value = ValueConversions.double(node) else { return node }
-            if value == 0 { return nil }
+            guard let value = ValueConversions.double(node) else { return true }
+            if value == 0 { return false }
             let text = single ? String(Float(value)) : String(value)
-            return YAMLNode(.scalar(YAMLScalar(text.hasSuffix(".0") ? String(text.dropLast(2)) : text)), at: location)
+            node = YAMLNode(.scalar(YAMLScalar(text.hasSuffix(".0") ? String(text.dropLast(2)) : text)), at: location)
         case .bool(let keepFalse):
-            guard let value = ValueConversions.bool(node) else { return node }
-            return !value && !keepFalse ? nil : .bool(value, at: location)
+            guard let value = ValueConversions.bool(node) else { return true }
+            if !value && !keepFalse { return false }
+            node = .bool(value, at: location)
         case .bytes:
-            guard let text = node.scalar?.text, let value = ValueConversions.bytes(text) else { return node }
-            return value == 0 ? nil : .string(String(value), at: location)
+            guard let text = node.scalar?.text, let value = ValueConversions.bytes(text) else { return true }
+            if value == 0 { return false }
+            node = .string(String(value), at: location)
         case .optOut:
-            guard let value = ValueConversions.bool(node) else { return node }
-            return value ? nil : .bool(false, at: location)
+            guard let value = ValueConversions.bool(node) else { return true }
+            if value { return false }
+            node = .bool(false, at: location)
         case .duration:
-            guard let text = node.scalar?.text, let value = ValueConversions.duration(text) else { return node }
-            return .string(ValueConversions.formatDuration(value), at: location)
+            guard let text = node.scalar?.text, let value = ValueConversions.duration(text) else { return true }
+            node = .string(ValueConversions.formatDuration(value), at: location)
         case .fileMode:
-            guard let text = node.scalar?.text else { return node }
+            guard let text = node.scalar?.text else { return true }
             var digits = Substring(text)
             if digits.hasPrefix("0o") { digits = digits.dropFirst(2) }
             let value: Int?
@@ -49,33 +64,36 @@ struct ShapeApplier {
             } else {
                 value = Int(digits, radix: 8)
             }
-            guard let value else { return node }
-            return .string("0" + String(value, radix: 8), at: location)
+            guard let value else { return true }
+            node = .string("0" + String(value, radix: 8), at: location)
         case .stringList:
             let items = node.sequence ?? [node]
             let strings = items.compactMap { item in item.scalar.map { YAMLNode.string($0.text, at: item.location) } }
-            return strings.isEmpty ? nil : .sequence(strings, at: location)
+            if strings.isEmpty { return false }
+            node = .sequence(strings, at: location)
         case .command:
             if let items = node.sequence {
-                return .sequence(items.map { .string($0.scalar?.text ?? "", at: $0.location) }, at: location)
+                node = .sequence(items.map { .string($0.scalar?.text ?? "", at: $0.location) }, at: location)
+                return true
             }
             guard let text = node.scalar?.text, let words = try? ShellWords.split(text, at: location, path: "") else {
-                return node
+                return true
             }
-            return .sequence(words.map { .string($0, at: location) }, at: location)
+            node = .sequence(words.map { .string($0, at: location) }, at: location)
         case .healthTest:
             if let items = node.sequence {
-                return .sequence(items.map { .string($0.scalar?.text ?? "", at: $0.location) }, at: location)
+                node = .sequence(items.map { .string($0.scalar?.text ?? "", at: $0.location) }, at: location)
+                return true
             }
-            guard let text = node.scalar?.text else { return node }
-            return .sequence([.string("CMD-SHELL", at: location), .string(text, at: location)], at: location)
+            guard let text = node.scalar?.text else { return true }
+            node = .sequence([.string("CMD-SHELL", at: location), .string(text, at: location)], at: location)
         case .mappingWithEquals, .mapping:
-            guard node.mapping != nil || node.sequence != nil else { return node }
+            guard node.mapping != nil || node.sequence != nil else { return true }
             let keepNull: Bool
             if case .mappingWithEquals = shape { keepNull = true } else { keepNull = false }
             let entries = KeyValues.entries(node)
-            if entries.isEmpty { return nil }
-            return .mapping(
+            if entries.isEmpty { return false }
+            node = .mapping(
                 entries.map { entry in
                     let value: YAMLNode =
                         entry.value.map { .string($0, at: entry.location) }
@@ -83,53 +101,34 @@ struct ShapeApplier {
                     return (entry.key, value)
                 }, at: location)
         case .map(let valueShape):
-            guard let pairs = node.mapping else { return node }
-            if pairs.isEmpty { return nil }
-            var result = node
+            guard let isEmpty = node.mapping?.isEmpty else { return true }
+            if isEmpty { return false }
             // The services of a large project are shaped on several cores.
-            result.content = .mapping(
-                ParallelWork.map(pairs) { pair -> YAMLPair? in
-                    var pair = pair
-                    if pair.value.isNull { return pair }
-                    guard let value = apply(valueShape, pair.value) else { return nil }
-                    pair.value = value
-                    return pair
-                }.compactMap { $0 })
-            return result
+            node.updatePairs { pairs in
+                ParallelWork.update(&pairs) { pair in
+                    pair.value.isNull || self.shape(valueShape, &pair.value)
+                }
+            }
         case .list(let itemShape):
-            guard let items = node.sequence else { return node }
-            let converted = items.compactMap { apply(itemShape, $0) }
-            return converted.isEmpty ? nil : .sequence(converted, at: location)
+            guard case .sequence(var items) = node.content else { return true }
+            node.content = .sequence([])
+            var kept = 0
+            for index in items.indices where self.shape(itemShape, &items[index]) {
+                items.swapAt(kept, index)
+                kept += 1
+            }
+            if kept == 0 { return false }
+            items.removeLast(items.count - kept)
+            // A new node, as `.sequence` makes it: the list's own tag is not kept.
+            node = .sequence(items, at: location)
         case .object(let object):
-            let fields = object.fields
-            guard let pairs = node.mapping else { return node }
-            var result = node
-            var kept: [YAMLPair] = []
-            kept.reserveCapacity(pairs.count + object.additions.count)
-            for pair in pairs {
-                if pair.key.hasPrefix("x-") {
-                    if keepExtensions { kept.append(pair) }
-                    continue
-                }
-                guard let value = fields[pair.key].map({ apply($0, pair.value) }) ?? apply(.any, pair.value) else {
-                    continue
-                }
-                kept.append(YAMLPair(key: pair.key, keyLocation: pair.keyLocation, value: value))
+            guard node.mapping != nil else { return true }
+            var isEmpty = false
+            node.updatePairs { pairs in
+                shapeFields(&pairs, object, at: location)
+                isEmpty = pairs.isEmpty
             }
-            // Only command fields and value structs are added, in the order `fields` iterates them.
-            for addition in object.additions {
-                let key = addition.key
-                let isCommand = addition.isCommand && !keepExtensions
-                guard isCommand || addition.isValueStruct, !kept.contains(where: { $0.key == key }) else { continue }
-                if isCommand {
-                    kept.append(YAMLPair(key: key, keyLocation: location, value: .null(at: location)))
-                } else if let empty = apply(addition.shape, .mapping([], at: location)) {
-                    kept.append(YAMLPair(key: key, keyLocation: location, value: empty))
-                }
-            }
-            if kept.isEmpty && !object.always { return nil }
-            result.content = .mapping(kept)
-            return result
+            if isEmpty && !object.always { return false }
         case .hostsList:
             var hosts: [YAMLNode] = []
             if let pairs = node.mapping {
@@ -148,10 +147,48 @@ struct ShapeApplier {
                     hosts.append(.string(entry, at: item.location))
                 }
             }
-            return hosts.isEmpty ? nil : .sequence(hosts, at: location)
+            if hosts.isEmpty { return false }
+            node = .sequence(hosts, at: location)
         case .ulimit:
-            if let value = ValueConversions.integer(node) { return .integer(value, at: location) }
-            return apply(Self.ulimitObject, node)
+            if let value = ValueConversions.integer(node) {
+                node = .integer(value, at: location)
+                return true
+            }
+            return self.shape(Self.ulimitObject, &node)
+        }
+        return true
+    }
+
+    /// The pairs of a struct: known fields in their shapes, unknown ones passed through, `x-` keys
+    /// kept or dropped, in their order; then the command fields and value structs it may add.
+    private func shapeFields(_ pairs: inout [YAMLPair], _ object: ObjectShape, at location: SourceLocation) {
+        let fields = object.fields
+        var kept = 0
+        for index in pairs.indices {
+            let keep: Bool
+            if pairs[index].key.hasPrefix("x-") {
+                keep = keepExtensions
+            } else {
+                keep = shape(fields[pairs[index].key] ?? .any, &pairs[index].value)
+            }
+            guard keep else { continue }
+            if kept != index { pairs.swapAt(kept, index) }
+            kept += 1
+        }
+        pairs.removeLast(pairs.count - kept)
+        // Only command fields and value structs are added, in the order `fields` iterates them.
+        for addition in object.additions {
+            let key = addition.key
+            let isCommand = addition.isCommand && !keepExtensions
+            guard isCommand || addition.isValueStruct, !pairs.contains(where: { $0.key == key }) else { continue }
+            if isCommand {
+                pairs.append(YAMLPair(key: key, keyLocation: location, value: .null(at: location)))
+            } else {
+                var empty = YAMLNode.mapping([], at: location)
+                if shape(addition.shape, &empty) {
+                    pairs.append(YAMLPair(key: key, keyLocation: location, value: empty))
+                }
+            }
         }
     }
 

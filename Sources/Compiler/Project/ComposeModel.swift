@@ -85,7 +85,14 @@ public struct ComposeModel: Sendable {
         StageTimings.mark("profiles, unused")
         model = try ServiceEnvironment.apply(model, projectVariables: variables, filesRead: &filesRead)
         StageTimings.mark("env_file")
-        ReplacedModel.replace(&model, with: ShapeApplier(keepExtensions: true).apply(.project, model) ?? model)
+        // Shaped in place, `model` having let go of the tree: held once, what stays is not copied.
+        // A project is always kept, so only a null model (left as it is) could be left out.
+        if !model.isNull {
+            var shaped = model
+            model = YAMLNode.mapping([], at: shaped.location)
+            _ = ShapeApplier(keepExtensions: true).shape(.project, &shaped)
+            model = shaped
+        }
         StageTimings.mark("shape")
         return ComposeModel(
             name: name, projectDirectory: projectDirectory, files: files, filesRead: filesRead,

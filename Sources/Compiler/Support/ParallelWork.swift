@@ -68,6 +68,35 @@ enum ParallelWork {
         workerCount > 1 && count >= 2 * minimumItemsPerChunk
     }
 
+    /// Changes every item of `items` in place with `body`, in chunks on several cores, then
+    /// removes the items for which it returned false, keeping the others in order.
+    static func update<Item>(_ items: inout [Item], _ body: (inout Item) -> Bool) {
+        var keep = [Bool](repeating: true, count: items.count)
+        if isWorthSplitting(items.count) {
+            let chunkCount = min(workerCount, items.count / minimumItemsPerChunk)
+            let count = items.count
+            items.withUnsafeMutableBufferPointer { buffer in
+                keep.withUnsafeMutableBufferPointer { flags in
+                    let chunks = InPlaceChunks(items: buffer, flags: flags)
+                    DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                        for index in count * chunk / chunkCount..<count * (chunk + 1) / chunkCount {
+                            chunks.flags[index] = body(&chunks.items[index])
+                        }
+                    }
+                }
+            }
+        } else {
+            for index in items.indices { keep[index] = body(&items[index]) }
+        }
+        guard keep.contains(false) else { return }
+        var kept = 0
+        for index in items.indices where keep[index] {
+            items.swapAt(kept, index)
+            kept += 1
+        }
+        items.removeLast(items.count - kept)
+    }
+
     /// Frees the values of `pairs` on several cores (each left an empty scalar), so a large
     /// tree's services are freed at once rather than one after another.
     static func releaseValues(_ pairs: inout [YAMLPair]) {
@@ -142,4 +171,10 @@ private struct PairValues: @unchecked Sendable {
             buffer[index].value = YAMLNode(.scalar(YAMLScalar("")), at: buffer[index].value.location)
         }
     }
+}
+
+/// The items of one buffer and a flag for each, which workers change in ranges that do not overlap.
+private struct InPlaceChunks<Item>: @unchecked Sendable {
+    let items: UnsafeMutableBufferPointer<Item>
+    let flags: UnsafeMutableBufferPointer<Bool>
 }
