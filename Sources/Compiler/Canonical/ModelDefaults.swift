@@ -3,38 +3,35 @@
 /// and `ingress`, a bind mount creates its host path, and a device request without `count` or
 /// `device_ids` takes every device.
 enum ModelDefaults {
-    static func apply(_ node: YAMLNode) -> YAMLNode {
-        apply(node, at: tree)
+    /// Adds the defaults in place: a model held once is changed without copying what stays.
+    static func update(_ node: inout YAMLNode) {
+        update(&node, at: tree)
     }
 
-    /// `node`, whose path reached `position` in the tree of patterns, with its defaults.
-    static func apply(_ node: YAMLNode, at position: PatternTree<Pattern>) -> YAMLNode {
-        var result = node
+    static func update(_ node: inout YAMLNode, at position: PatternTree<Pattern>) {
         let location = node.location
         if node.mapping != nil, let pattern = position.tag {
             switch pattern {
             case .servicesBuild:
-                if node["context"] == nil { result.set("context", .string(".", at: location)) }
+                if node["context"] == nil { node.set("context", .string(".", at: location)) }
             case .servicesSecretsItem:
                 if node["target"] == nil {
-                    result.set("target", .string("/run/secrets/\(node["source"]?.scalar?.text ?? "")", at: location))
+                    node.set("target", .string("/run/secrets/\(node["source"]?.scalar?.text ?? "")", at: location))
                 }
             case .servicesPortsItem:
-                if node["protocol"] == nil { result.set("protocol", .string("tcp", at: location)) }
-                if node["mode"] == nil { result.set("mode", .string("ingress", at: location)) }
+                if node["protocol"] == nil { node.set("protocol", .string("tcp", at: location)) }
+                if node["mode"] == nil { node.set("mode", .string("ingress", at: location)) }
             case .servicesVolumesItemBind:
-                if node["create_host_path"] == nil { result.set("create_host_path", .bool(true, at: location)) }
+                if node["create_host_path"] == nil { node.set("create_host_path", .bool(true, at: location)) }
             case .servicesDeployResourcesReservationsDevicesItem, .servicesGpusItem:
                 if node["count"] == nil, node["device_ids"] == nil {
-                    result.set("count", .string("all", at: location))
+                    node.set("count", .string("all", at: location))
                 }
             }
         }
-        result.content = position.mapChildren(result.content) { apply($0, at: $1) }
-        return result
+        position.updateChildren(&node.content) { update(&$0, at: $1) }
     }
 
-    /// The paths with a default, as a tree.
     static let tree = PatternTree<Pattern>([
         (TreePath(pattern: "services.*.build"), .servicesBuild),
         (

@@ -7,32 +7,41 @@ struct RelativePaths {
     var home: String?
 
     func apply(_ node: YAMLNode) -> YAMLNode {
-        apply(node, at: Self.tree)
+        var node = node
+        update(&node)
+        return node
     }
 
-    /// `node`, whose path reached `position` in the tree of patterns, with its paths resolved.
-    func apply(_ node: YAMLNode, at position: PatternTree<Pattern>) -> YAMLNode {
-        var result = node
+    /// `apply` in place: a model held once is changed without copying what stays.
+    func update(_ node: inout YAMLNode) {
+        update(&node, at: Self.tree)
+    }
+
+    /// Resolves the paths of `node`, whose path reached `position` in the tree of patterns.
+    func update(_ node: inout YAMLNode, at position: PatternTree<Pattern>) {
         switch position.tag {
-        case .context: return context(node)
-        case .plain: return plain(node)
+        case .context:
+            node = context(node)
+            return
+        case .plain:
+            node = plain(node)
+            return
         case .servicesVolumesItem:
             if node["type"]?.scalar?.text == "bind", let source = node["source"] {
-                result.set("source", plain(source))
-                return result
+                node.set("source", plain(source))
+                return
             }
         case .volumesEntry:
             if node["driver"]?.scalar?.text == "local", var options = node["driver_opts"],
                 options["o"]?.scalar?.text == "bind", let device = options["device"]
             {
                 options.set("device", plain(device))
-                result.set("driver_opts", options)
-                return result
+                node.set("driver_opts", options)
+                return
             }
         case nil: break
         }
-        result.content = position.mapChildren(node.content) { apply($0, at: $1) }
-        return result
+        position.updateChildren(&node.content) { update(&$0, at: $1) }
     }
 
     /// What is resolved where: build contexts (URLs left alone), plain paths, bind-mount sources,

@@ -98,26 +98,26 @@ final class PatternTree<Tag> {
     /// The node for a sequence item below this one (the component `[]`).
     var item: PatternTree? { any ?? exact["[]"] }
 
-    /// `content` with `transform` applied to every child this tree reaches (the others unchanged):
-    /// the descent step of the walks that rewrite the model along their patterns.
-    func mapChildren(
-        _ content: YAMLNode.Content, _ transform: (YAMLNode, PatternTree) -> YAMLNode
-    ) -> YAMLNode.Content {
+    /// Changes in place every child of `content` this tree reaches with `update` (the others are
+    /// left as they are): the descent step of the walks that rewrite the model along their
+    /// patterns. The children are taken out of `content` first, so a tree held once is not copied.
+    func updateChildren(_ content: inout YAMLNode.Content, _ update: (inout YAMLNode, PatternTree) -> Void) {
         switch content {
         case .scalar:
-            return content
-        case .mapping(let pairs):
+            return
+        case .mapping(var pairs):
+            content = .sequence([])
             // The services of a large project are rewritten on several cores.
-            return .mapping(
-                ParallelWork.map(pairs) { pair in
-                    guard let next = child(pair.key) else { return pair }
-                    var pair = pair
-                    pair.value = transform(pair.value, next)
-                    return pair
-                })
-        case .sequence(let items):
-            guard let next = item else { return content }
-            return .sequence(items.map { transform($0, next) })
+            ParallelWork.forEach(&pairs) { pair in
+                if let next = child(pair.key) { update(&pair.value, next) }
+            }
+            content = .mapping(pairs)
+        case .sequence(var items):
+            guard let next = item else { return }
+            content = .sequence([])
+            for index in items.indices { update(&items[index], next) }
+            content = .sequence(items)
         }
     }
+
 }

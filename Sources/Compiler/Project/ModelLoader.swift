@@ -27,9 +27,9 @@ struct ModelLoader {
         for file in files {
             model = try loadFile(file, over: model)
         }
-        ReplacedModel.replace(&model, with: ModelDefaults.apply(model))
+        ModelDefaults.update(&model)
         StageTimings.mark("defaults")
-        ReplacedModel.replace(&model, with: RelativePaths(directory: workingDirectory, home: home).apply(model))
+        RelativePaths(directory: workingDirectory, home: home).update(&model)
         StageTimings.mark("relative paths")
         return ModelNormalization(projectName: "", environment: environment).resolveEnvironmentItems(model)
     }

@@ -68,6 +68,24 @@ enum ParallelWork {
         workerCount > 1 && count >= 2 * minimumItemsPerChunk
     }
 
+    /// Changes every item of `items` in place with `body`, in chunks on several cores.
+    static func forEach<Item>(_ items: inout [Item], _ body: (inout Item) -> Void) {
+        guard isWorthSplitting(items.count) else {
+            for index in items.indices { body(&items[index]) }
+            return
+        }
+        let chunkCount = min(workerCount, items.count / minimumItemsPerChunk)
+        let count = items.count
+        items.withUnsafeMutableBufferPointer { buffer in
+            let chunks = InPlaceChunks(items: buffer, flags: UnsafeMutableBufferPointer(start: nil, count: 0))
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                for index in count * chunk / chunkCount..<count * (chunk + 1) / chunkCount {
+                    body(&chunks.items[index])
+                }
+            }
+        }
+    }
+
     /// Changes every item of `items` in place with `body`, in chunks on several cores, then
     /// removes the items for which it returned false, keeping the others in order.
     static func update<Item>(_ items: inout [Item], _ body: (inout Item) -> Bool) {
