@@ -13,25 +13,21 @@ struct ModelNormalization {
     var projectName: String
     var environment: [String: String]
 
-    func apply(_ model: YAMLNode) -> YAMLNode {
-        var model = model
+    /// Applies the rewrites in place: a model held once is changed without copying what stays.
+    func update(_ model: inout YAMLNode) {
         model.set("name", .string(projectName, at: model.location))
         var usesDefault = false
-        if var services = model["services"], services.mapping != nil {
-            // One pass over the pairs, not `set` per service: that searches the mapping each time.
+        model.updatePairs { pairs in
+            guard let index = pairs.firstIndex(where: { $0.key == "services" }), pairs[index].value.mapping != nil
+            else { return }
             // Services normalize independently, so a large project's are spread over the cores.
-            services.updatePairs { pairs in
-                let normalized = ParallelWork.map(pairs) { pair -> (YAMLPair, Bool) in
-                    guard pair.value.mapping != nil else { return (pair, false) }
-                    var pair = pair
-                    var serviceUsesDefault = false
-                    pair.value = normalizeService(pair.value, usesDefault: &serviceUsesDefault)
-                    return (pair, serviceUsesDefault)
+            pairs[index].value.updatePairs { services in
+                ParallelWork.forEach(&services) { pair in
+                    guard pair.value.mapping != nil else { return }
+                    normalizeService(&pair.value)
                 }
-                pairs = normalized.map(\.0)
-                usesDefault = normalized.contains { $0.1 }
+                usesDefault = services.contains { Self.usesDefaultNetwork($0.value) }
             }
-            model.set("services", services)
         }
         if usesDefault {
             var networks = model["networks"] ?? .mapping([], at: model.location)
@@ -55,19 +51,21 @@ struct ModelNormalization {
             }
             model.set(kind, resources)
         }
-        return model
     }
 
-    func normalizeService(_ service: YAMLNode, usesDefault: inout Bool) -> YAMLNode {
-        var service = service
+    /// Whether a normalized service is on the `default` network: services without
+    /// `network_mode` or `provider` that name no network were put on it.
+    static func usesDefaultNetwork(_ service: YAMLNode) -> Bool {
+        service.mapping != nil && service["provider"] == nil && service["network_mode"] == nil
+            && service["networks"]?["default"] != nil
+    }
+
+    func normalizeService(_ service: inout YAMLNode) {
         let location = service.location
         if service["provider"] == nil && service["network_mode"] == nil {
             let networks = service["networks"]
             if networks == nil || networks?.isNull == true || networks?.mapping?.isEmpty == true {
                 service.set("networks", .mapping([("default", .null(at: location))], at: location))
-                usesDefault = true
-            } else if networks?["default"] != nil {
-                usesDefault = true
             }
         }
         if let policy = service["pull_policy"], policy.scalar?.text == "if_not_present" {
@@ -121,7 +119,6 @@ struct ModelNormalization {
             add(String(text.split(separator: ":").first ?? ""), restart: false, at: source.location)
         }
         if dependsOn.mapping?.isEmpty == false { service.set("depends_on", dependsOn) }
-        return service
     }
 
     /// Null values (or `KEY` list items) looked up in the environment; unset ones are kept as null

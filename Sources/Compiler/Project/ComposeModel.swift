@@ -72,7 +72,7 @@ public struct ComposeModel: Sendable {
         loader.digests = digests
         var model = try loader.load(files)
         StageTimings.mark("environment items")
-        ReplacedModel.replace(&model, with: ModelNormalization(projectName: name, environment: variables).apply(model))
+        ModelNormalization(projectName: name, environment: variables).update(&model)
         let profiles = options.profiles.isEmpty ? sources.profiles : options.profiles
         let allServices = Set(model["services"]?.mapping?.map(\.key) ?? [])
         StageTimings.mark("model normalization")

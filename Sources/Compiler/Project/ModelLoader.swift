@@ -31,7 +31,8 @@ struct ModelLoader {
         StageTimings.mark("defaults")
         RelativePaths(directory: workingDirectory, home: home).update(&model)
         StageTimings.mark("relative paths")
-        return ModelNormalization(projectName: "", environment: environment).resolveEnvironmentItems(model)
+        ModelNormalization(projectName: "", environment: environment).resolveEnvironmentItems(&model)
+        return model
     }
 
     /// Parses and interpolates one file; it must hold a mapping.
@@ -92,20 +93,19 @@ struct ModelLoader {
 }
 
 extension ModelNormalization {
-    /// `KEY` items of list-form `environment` take `KEY=value` from the environment when set there.
-    func resolveEnvironmentItems(_ model: YAMLNode) -> YAMLNode {
-        guard var services = model["services"], services.mapping != nil else { return model }
-        services.updatePairs { pairs in
-            pairs = ParallelWork.map(pairs) { pair in
-                guard let env = pair.value["environment"], env.sequence != nil else { return pair }
-                var pair = pair
-                pair.value.set("environment", resolve(env, keepEmpty: true))
-                return pair
+    /// `KEY` items of list-form `environment` take `KEY=value` from the environment when set
+    /// there; in place, so a model held once is not copied.
+    func resolveEnvironmentItems(_ model: inout YAMLNode) {
+        model.updatePairs { pairs in
+            guard let index = pairs.firstIndex(where: { $0.key == "services" }), pairs[index].value.mapping != nil
+            else { return }
+            pairs[index].value.updatePairs { services in
+                ParallelWork.forEach(&services) { pair in
+                    guard let env = pair.value["environment"], env.sequence != nil else { return }
+                    pair.value.set("environment", resolve(env, keepEmpty: true))
+                }
             }
         }
-        var model = model
-        model.set("services", services)
-        return model
     }
 }
 

@@ -27,20 +27,3 @@ enum BackgroundRelease {
         }
     }
 }
-
-/// Frees the model a stage has replaced with its result, its services on every core at once.
-///
-/// Most stages make a new tree of the services from the old one; freeing the old one on the
-/// pipeline's thread, node by node, cost about 5 ms at 1,000 services between stages that
-/// otherwise run on every core.
-enum ReplacedModel {
-    /// Sets `model` to `next` and frees the tree `model` held (what `next` shares with it stays).
-    static func replace(_ model: inout YAMLNode, with next: YAMLNode) {
-        var old = next
-        swap(&model, &old)
-        old.updatePairs { pairs in
-            guard let index = pairs.firstIndex(where: { $0.key == "services" }) else { return }
-            pairs[index].value.updatePairs { services in ParallelWork.releaseValues(&services) }
-        }
-    }
-}

@@ -115,20 +115,6 @@ enum ParallelWork {
         items.removeLast(items.count - kept)
     }
 
-    /// Frees the values of `pairs` on several cores (each left an empty scalar), so a large
-    /// tree's services are freed at once rather than one after another.
-    static func releaseValues(_ pairs: inout [YAMLPair]) {
-        guard isWorthSplitting(pairs.count) else { return }
-        let chunkCount = min(workerCount, pairs.count / minimumItemsPerChunk)
-        let count = pairs.count
-        pairs.withUnsafeMutableBufferPointer { buffer in
-            let values = PairValues(buffer)
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                values.release(count * chunk / chunkCount..<count * (chunk + 1) / chunkCount)
-            }
-        }
-    }
-
     /// `transform` applied to every item, in order, or the first error in order.
     static func map<Item, Value>(_ items: [Item], _ transform: (Item) throws -> Value) throws -> [Value] {
         guard isWorthSplitting(items.count) else { return try items.map(transform) }
@@ -173,21 +159,6 @@ private final class ResultSlots<Value>: @unchecked Sendable {
     /// The values in order.
     func values() -> [Value] {
         (0..<count).compactMap { slots[$0] }
-    }
-}
-
-/// The pairs of one buffer, whose values workers release in ranges that do not overlap.
-private struct PairValues: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<YAMLPair>
-
-    init(_ buffer: UnsafeMutableBufferPointer<YAMLPair>) {
-        self.buffer = buffer
-    }
-
-    func release(_ range: Range<Int>) {
-        for index in range {
-            buffer[index].value = YAMLNode(.scalar(YAMLScalar("")), at: buffer[index].value.location)
-        }
     }
 }
 
