@@ -9,15 +9,18 @@ import CCrypto
 public enum SHA256 {
     /// The digest as 64 lowercase hexadecimal characters.
     public static func hexDigest(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { hexDigest($0) }
+    }
+
+    /// The digest of the bytes `input` points to, as 64 lowercase hexadecimal characters.
+    public static func hexDigest(_ input: UnsafeRawBufferPointer) -> String {
         var digest = [UInt8](repeating: 0, count: 32)
         var context = SHA256_CTX()
-        let succeeded = bytes.withUnsafeBytes { input in
-            digest.withUnsafeMutableBufferPointer { output in
-                SHA256_Init(&context) == 1 && SHA256_Update(&context, input.baseAddress, input.count) == 1
-                    && SHA256_Final(output.baseAddress, &context) == 1
-            }
+        let succeeded = digest.withUnsafeMutableBufferPointer { output in
+            SHA256_Init(&context) == 1 && SHA256_Update(&context, input.baseAddress, input.count) == 1
+                && SHA256_Final(output.baseAddress, &context) == 1
         }
-        guard succeeded else { return portableHexDigest(bytes) }
+        guard succeeded else { return portableHexDigest(Array(input)) }
         return hexText(digest)
     }
 

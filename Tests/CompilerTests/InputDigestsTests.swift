@@ -13,7 +13,7 @@ final class InputDigestsTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("compose.yaml").path
         let digests = InputDigests()
-        let bytes = try digests.read(path, requestedAt: nil)
+        let bytes = Array(try digests.read(path, requestedAt: nil).bytes)
         try Data("services: {web: {image: nginx}}\n".utf8).write(to: URL(fileURLWithPath: path))
         XCTAssertEqual(try digests.hexDigest(of: path), SHA256.hexDigest(bytes))
         XCTAssertEqual(SHA256.hexDigest(bytes), SHA256.hexDigest(Array("services: {}\n".utf8)))

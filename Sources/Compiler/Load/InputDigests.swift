@@ -21,10 +21,10 @@ final class InputDigests: @unchecked Sendable {
 
     /// Hashes `bytes`, the content of `path` as it was read, in the background. A path read twice
     /// keeps the digest of its first reading, the one the model was built from.
-    func record(_ bytes: [UInt8], of path: String) {
+    func record(_ file: FileBytes, of path: String) {
         guard isRecording else { return }
         queue.async {
-            if self.digests[path] == nil { self.digests[path] = SHA256.hexDigest(bytes) }
+            if self.digests[path] == nil { self.digests[path] = SHA256.hexDigest(UnsafeRawBufferPointer(file.bytes)) }
         }
     }
 
@@ -36,9 +36,9 @@ final class InputDigests: @unchecked Sendable {
     }
 
     /// Reads `path` and records its digest.
-    func read(_ path: String, requestedAt location: SourceLocation?) throws -> [UInt8] {
-        let bytes = try FilePaths.read(path, requestedAt: location)
-        record(bytes, of: path)
-        return bytes
+    func read(_ path: String, requestedAt location: SourceLocation?) throws -> FileBytes {
+        guard let file = FileBytes.read(path) else { throw CompileError("cannot read file \(path)", at: location) }
+        record(file, of: path)
+        return file
     }
 }

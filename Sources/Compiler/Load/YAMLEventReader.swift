@@ -56,30 +56,27 @@ final class YAMLEventReader {
     private let file: String
     private let fileNumber: UInt32
     private let maximumScalarBytes: Int
-    /// A copy of the text: libyaml keeps a pointer to it between calls.
-    private let input: UnsafeMutableBufferPointer<UInt8>
+    /// The text, held while libyaml keeps a pointer into it between calls.
+    private let input: FileBytes
     private let parser: UnsafeMutablePointer<yaml_parser_t>
     private var finished = false
 
-    init(file: String, fileNumber: UInt32, bytes: [UInt8], maximumScalarBytes: Int) throws {
+    init(file: String, fileNumber: UInt32, bytes: FileBytes, maximumScalarBytes: Int) throws {
         self.file = file
         self.fileNumber = fileNumber
         self.maximumScalarBytes = maximumScalarBytes
-        input = UnsafeMutableBufferPointer.allocate(capacity: max(bytes.count, 1))
-        _ = input.initialize(from: bytes)
+        input = bytes
         parser = UnsafeMutablePointer.allocate(capacity: 1)
         guard yaml_parser_initialize(parser) == 1 else {
             parser.deallocate()
-            input.deallocate()
             throw CompileError("cannot initialize the YAML parser", at: SourceLocation(file: file, line: 1, column: 1))
         }
-        yaml_parser_set_input_string(parser, input.baseAddress, bytes.count)
+        yaml_parser_set_input_string(parser, bytes.bytes.baseAddress, bytes.count)
     }
 
     deinit {
         yaml_parser_delete(parser)
         parser.deallocate()
-        input.deallocate()
     }
 
     /// The next events; the last batch ends with `.streamEnd`. Throws the parser's error, with
@@ -167,7 +164,7 @@ final class YAMLEventReader {
             let offset = min(Int(parser.pointee.problem_offset), input.count)
             var line = 1
             var column = 1
-            for byte in input[..<offset] {
+            for byte in input.bytes[..<offset] {
                 if byte == 0x0A {
                     line += 1
                     column = 1

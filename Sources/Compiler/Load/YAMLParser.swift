@@ -19,6 +19,11 @@ public struct YAMLParser {
 
     /// Parses one YAML document. An empty stream gives a null scalar.
     public func parse(_ bytes: [UInt8], file: String) throws -> YAMLNode {
+        try parse(FileBytes(copying: bytes), file: file)
+    }
+
+    /// Parses one YAML document from a file's bytes as they were read.
+    func parse(_ bytes: FileBytes, file: String) throws -> YAMLNode {
         var session = ParseSession(file: file, bytes: bytes, limits: self)
         return try session.run()
     }
@@ -27,7 +32,7 @@ public struct YAMLParser {
 private struct ParseSession {
     let file: String
     let fileNumber: UInt32
-    let bytes: [UInt8]
+    let bytes: FileBytes
     let limits: YAMLParser
 
     /// A collection being built, with the expanded-node count of what it holds so far.
@@ -72,7 +77,7 @@ private struct ParseSession {
     /// Whether an alias was expanded, which decides how an oversized tree is reported.
     var sawAlias = false
 
-    init(file: String, bytes: [UInt8], limits: YAMLParser) {
+    init(file: String, bytes: FileBytes, limits: YAMLParser) {
         self.file = file
         self.fileNumber = SourceFiles.shared.number(of: file)
         self.bytes = bytes

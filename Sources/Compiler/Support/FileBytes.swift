@@ -1,0 +1,53 @@
+import Glibc
+
+/// A file's bytes, read once into memory of their own and shared, not copied, by the YAML reader
+/// (libyaml keeps a pointer into them while it parses) and the queue that hashes them.
+///
+/// Fresh memory is costly at its first touch, and a compose file of several megabytes was read into
+/// a `Data`, copied into an array, then copied again for libyaml: three buffers where one does.
+final class FileBytes: @unchecked Sendable {
+    /// The bytes; never changed once the file is read, so any thread may read them.
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    private init(_ bytes: UnsafeMutableBufferPointer<UInt8>) {
+        self.bytes = UnsafeBufferPointer(bytes)
+    }
+
+    /// A copy of `array`.
+    convenience init(copying array: [UInt8]) {
+        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(array.count, 1))
+        _ = storage.initialize(from: array)
+        self.init(UnsafeMutableBufferPointer(rebasing: storage[..<array.count]))
+    }
+
+    deinit {
+        bytes.deallocate()
+    }
+
+    var count: Int { bytes.count }
+
+    /// The bytes of the regular file at `path`, as many as its size when opened; nil when it cannot
+    /// be opened or read, or is not a regular file (a device such as /dev/zero would never end).
+    static func read(_ path: String) -> FileBytes? {
+        // Without O_NONBLOCK, opening a FIFO would wait for a writer; reading a regular file is unchanged.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        let size = Int(status.st_size)
+        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(size, 1))
+        var count = 0
+        while count < size, let base = storage.baseAddress {
+            let read = Glibc.read(descriptor, base + count, size - count)
+            if read == 0 { break }
+            if read < 0 {
+                if errno == EINTR { continue }
+                storage.deallocate()
+                return nil
+            }
+            count += read
+        }
+        return FileBytes(UnsafeMutableBufferPointer(rebasing: storage[..<count]))
+    }
+}
