@@ -72,7 +72,7 @@ struct CompileCommand: ParsableCommand {
             exitWithCompileError(error)
         }
         // One write for all warnings: a large project has one per service or more.
-        let warnings = result.warnings.map { "\($0)\n" }.joined()
+        let warnings = CompileWarning.lines(result.warnings)
         if !warnings.isEmpty { StandardStreams.writeError(warnings) }
         let text = PlanEmitter.emitPieces(result.plan)
         if let output {

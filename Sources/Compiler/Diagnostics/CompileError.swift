@@ -45,4 +45,10 @@ public struct CompileWarning: Hashable, Sendable, CustomStringConvertible {
         if let location { text += "\(location): " }
         return text + "warning: \(message) [\(code)]"
     }
+
+    /// Each warning's `description` on a line of its own, in order, as one text to write at once.
+    /// A large project has one warning or more per service: they are formatted on several cores.
+    public static func lines(_ warnings: [CompileWarning]) -> String {
+        ParallelWork.mapChunks(warnings) { chunk in chunk.map { "\($0)\n" }.joined() }.joined()
+    }
 }

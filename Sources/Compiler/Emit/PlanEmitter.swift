@@ -53,6 +53,9 @@ public enum PlanEmitter {
         text.writer.member("instances", depth: 0)
         try writeInstances(plan.instances, to: &text)
         try writeAfterInstances(plan, to: &text.writer)
+        text.writer.member("warnings", depth: 0)
+        writeWarnings(plan.warnings, to: &text)
+        text.writer.closeObject(depth: 0)
     }
 
     private static func writeAfterInstances(_ plan: Plan, to writer: inout JSONWriter) throws {
@@ -104,22 +107,43 @@ public enum PlanEmitter {
                 composeName: volume.composeName, config: volume.config, description: volume.description,
                 external: volume.external, lastKey: "pool", lastValue: volume.pool, to: &writer, depth: depth)
         }
-        writer.member("warnings", depth: 0)
-        writer.writeArray(plan.warnings, depth: 1) { writer, warning, depth in
-            writer.openObject()
-            writer.member("code", first: true, depth: depth)
-            writer.writeString(warning.code)
-            writer.member("column", depth: depth)
-            writer.writeInteger(warning.column)
-            writer.member("file", depth: depth)
-            writer.writeString(warning.file)
-            writer.member("line", depth: depth)
-            writer.writeInteger(warning.line)
-            writer.member("message", depth: depth)
-            writer.writeString(warning.message)
-            writer.closeObject(depth: depth)
+    }
+
+    /// The `warnings` array, what `writeArray(plan.warnings, depth: 1)` writes: a large project has
+    /// one or more per service, so they are written in chunks on several cores, each a piece.
+    private static func writeWarnings(_ warnings: [PlanWarning], to text: inout PlanText) {
+        if warnings.isEmpty {
+            text.writer.append("[]")
+            return
         }
-        writer.closeObject(depth: 0)
+        let parts = ParallelWork.mapChunks(warnings) { chunk -> [UInt8] in
+            var part = JSONWriter(capacity: chunk.count * 256)
+            for index in chunk.indices {
+                if index != warnings.startIndex { part.bytes.append(UInt8(ascii: ",")) }
+                part.newline(2)
+                write(chunk[index], to: &part, depth: 2)
+            }
+            return part.bytes
+        }
+        text.writer.bytes.append(UInt8(ascii: "["))
+        text.append(parts)
+        text.writer.newline(1)
+        text.writer.bytes.append(UInt8(ascii: "]"))
+    }
+
+    private static func write(_ warning: PlanWarning, to writer: inout JSONWriter, depth: Int) {
+        writer.openObject()
+        writer.member("code", first: true, depth: depth)
+        writer.writeString(warning.code)
+        writer.member("column", depth: depth)
+        writer.writeInteger(warning.column)
+        writer.member("file", depth: depth)
+        writer.writeString(warning.file)
+        writer.member("line", depth: depth)
+        writer.writeInteger(warning.line)
+        writer.member("message", depth: depth)
+        writer.writeString(warning.message)
+        writer.closeObject(depth: depth)
     }
 
     /// A network or a volume: the members they share, then their own one, `lastKey` (`type` or
