@@ -20,12 +20,11 @@ public enum ComposeLoader {
             sourceFiles.append(PlanSourceFile(path: file, sha256: try loaded.inputDigests.hexDigest(of: file)))
         }
         StageTimings.mark("sha256")
-        let normalized = try ComposeNormalizer(
-            projectDirectory: loaded.projectDirectory, environment: loaded.environment
-        )
-        .normalize(loaded.model, projectName: loaded.name)
-        // Translation, next, starts on one core: the model before normalization is freed on the other.
-        BackgroundRelease.release(&loaded.model)
+        // Normalized in place, the loaded model having let go of the tree.
+        var normalized = loaded.model
+        loaded.model = YAMLNode.mapping([], at: normalized.location)
+        try ComposeNormalizer(projectDirectory: loaded.projectDirectory, environment: loaded.environment)
+            .normalize(&normalized, projectName: loaded.name)
         StageTimings.mark("normalize")
         return ComposeProject(
             name: loaded.name, projectDirectory: loaded.projectDirectory, model: normalized, sourceFiles: sourceFiles,

@@ -10,22 +10,30 @@ struct ComposeNormalizer {
         self.environment = environment
     }
 
-    func normalize(_ model: YAMLNode, projectName: String) throws -> YAMLNode {
-        var result = model
+    /// Normalizes `model` in place: a model held once is changed without copying what stays, and
+    /// what is replaced is freed by the core that replaced it.
+    func normalize(_ model: inout YAMLNode, projectName: String) throws {
         _ = try model.expectMapping("")
-        result.set("name", .string(projectName, at: model["name"]?.location ?? model.location))
+        model.set("name", .string(projectName, at: model["name"]?.location ?? model.location))
         var usesDefaultNetwork = false
-        if let servicesNode = model["services"], !servicesNode.isNull {
-            // Services normalize independently, so they are spread over the cores.
-            let services = try ParallelWork.map(try servicesNode.expectMapping("services")) { pair in
-                var service = try normalizeService(pair.value, path: "services.\(pair.key)")
-                if service["network_mode"] == nil, service["networks"] == nil {
-                    service.set("networks", .mapping([("default", .null(at: pair.keyLocation))], at: pair.keyLocation))
-                }
-                return YAMLPair(key: pair.key, keyLocation: pair.keyLocation, value: service)
+        try model.updatePairs { pairs in
+            guard let index = pairs.firstIndex(where: { $0.key == "services" }), !pairs[index].value.isNull else {
+                return
             }
-            usesDefaultNetwork = services.contains { $0.value["networks"]?.pair("default") != nil }
-            result.set("services", YAMLNode(.mapping(services), at: servicesNode.location))
+            _ = try pairs[index].value.expectMapping("services")
+            // The services mapping as a node of its own, as written before this worked in place.
+            pairs[index].value.tag = nil
+            // Services normalize independently, so they are spread over the cores.
+            try pairs[index].value.updatePairs { services in
+                try ParallelWork.forEach(&services) { pair in
+                    try normalizeService(&pair.value, path: "services.\(pair.key)")
+                    if pair.value["network_mode"] == nil, pair.value["networks"] == nil {
+                        pair.value.set(
+                            "networks", .mapping([("default", .null(at: pair.keyLocation))], at: pair.keyLocation))
+                    }
+                }
+                usesDefaultNetwork = services.contains { $0.value["networks"]?.pair("default") != nil }
+            }
         }
         var networks = try normalizeTopLevel(
             model["networks"], kind: "networks", projectName: projectName)
@@ -34,10 +42,9 @@ struct ComposeNormalizer {
                 "default",
                 .mapping([("name", .string("\(projectName)_default", at: model.location))], at: model.location))
         }
-        if !(networks.mapping ?? []).isEmpty { result.set("networks", networks) }
+        if !(networks.mapping ?? []).isEmpty { model.set("networks", networks) }
         let volumes = try normalizeTopLevel(model["volumes"], kind: "volumes", projectName: projectName)
-        if !(volumes.mapping ?? []).isEmpty { result.set("volumes", volumes) }
-        return result
+        if !(volumes.mapping ?? []).isEmpty { model.set("volumes", volumes) }
     }
 
     /// Top-level `networks:` or `volumes:`: every entry becomes a mapping with its resolved `name`.
@@ -58,8 +65,8 @@ struct ComposeNormalizer {
         return YAMLNode(.mapping(entries), at: node.location)
     }
 
-    func normalizeService(_ node: YAMLNode, path: String) throws -> YAMLNode {
-        var service = node.isNull ? YAMLNode.mapping([], at: node.location) : node
+    func normalizeService(_ service: inout YAMLNode, path: String) throws {
+        if service.isNull { service = YAMLNode.mapping([], at: service.location) }
         _ = try service.expectMapping(path)
         if let ports = service["ports"] {
             service.set("ports", try PortNormalizer.normalize(ports, path: path + ".ports"))
@@ -91,7 +98,6 @@ struct ComposeNormalizer {
         if let tmpfs = service["tmpfs"], tmpfs.scalar != nil, !tmpfs.isNull {
             service.set("tmpfs", .sequence([tmpfs], at: tmpfs.location))
         }
-        return service
     }
 
     /// `networks: [a, b]` → `{a: null, b: null}`; a mapping is kept.

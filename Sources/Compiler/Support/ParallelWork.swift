@@ -86,6 +86,31 @@ enum ParallelWork {
         }
     }
 
+    /// Changes every item of `items` in place with `body`, in chunks on several cores, or throws
+    /// the error a sequential loop would meet first (items after it may have been changed).
+    static func forEach<Item>(_ items: inout [Item], _ body: (inout Item) throws -> Void) throws {
+        guard isWorthSplitting(items.count) else {
+            for index in items.indices { try body(&items[index]) }
+            return
+        }
+        let chunkCount = min(workerCount, items.count / minimumItemsPerChunk)
+        let count = items.count
+        let outcomes = ResultSlots<Result<Void, Error>>(count: chunkCount)
+        items.withUnsafeMutableBufferPointer { buffer in
+            let chunks = InPlaceChunks(items: buffer, flags: UnsafeMutableBufferPointer(start: nil, count: 0))
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                outcomes.store(
+                    Result {
+                        for index in count * chunk / chunkCount..<count * (chunk + 1) / chunkCount {
+                            try body(&chunks.items[index])
+                        }
+                    }, at: chunk)
+            }
+        }
+        // A chunk stops at its first error; the first chunk that failed holds the first in order.
+        for outcome in outcomes.values() { try outcome.get() }
+    }
+
     /// Changes every item of `items` in place with `body`, in chunks on several cores, then
     /// removes the items for which it returned false, keeping the others in order.
     static func update<Item>(_ items: inout [Item], _ body: (inout Item) -> Bool) {
