@@ -74,6 +74,7 @@ struct CompileCommand: ParsableCommand {
         // One write for all warnings: a large project has one per service or more.
         let warnings = CompileWarning.lines(result.warnings)
         if !warnings.isEmpty { StandardStreams.writeError(warnings) }
+        StageTimings.mark("warnings")
         let text = PlanEmitter.emitPieces(result.plan)
         if let output {
             try PlanFileWriter.write(text, to: output)

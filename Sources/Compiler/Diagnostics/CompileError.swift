@@ -49,6 +49,26 @@ public struct CompileWarning: Hashable, Sendable, CustomStringConvertible {
     /// Each warning's `description` on a line of its own, in order, as one text to write at once.
     /// A large project has one warning or more per service: they are formatted on several cores.
     public static func lines(_ warnings: [CompileWarning]) -> String {
-        ParallelWork.mapChunks(warnings) { chunk in chunk.map { "\($0)\n" }.joined() }.joined()
+        ParallelWork.mapChunks(warnings) { chunk in
+            // Appended piece by piece to one text: `description` makes several strings per warning.
+            var text = ""
+            text.reserveCapacity(chunk.count * 160)
+            for warning in chunk {
+                if let location = warning.location {
+                    text += location.file
+                    text += ":"
+                    text += String(location.line)
+                    text += ":"
+                    text += String(location.column)
+                    text += ": "
+                }
+                text += "warning: "
+                text += warning.message
+                text += " ["
+                text += warning.code
+                text += "]\n"
+            }
+            return text
+        }.joined()
     }
 }
