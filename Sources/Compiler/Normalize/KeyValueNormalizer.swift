@@ -6,12 +6,15 @@ enum KeyValueNormalizer {
     static func normalize(_ node: YAMLNode, path: String, allowNull: Bool) throws -> YAMLNode {
         var pairs: [YAMLPair] = []
         var seen: [String: Int] = [:]
+        // Most lists and mappings are short: a repeated key is looked for among the pairs so far
+        // instead of hashing every key into `seen`.
+        let isShort = (node.sequence?.count ?? node.mapping?.count ?? 0) <= 16
         func add(_ key: String, _ value: YAMLNode, at keyLocation: SourceLocation) {
             let pair = YAMLPair(key: key, keyLocation: keyLocation, value: value)
-            if let index = seen[key] {
+            if let index = isShort ? pairs.firstIndex(where: { $0.key == key }) : seen[key] {
                 pairs[index] = pair
             } else {
-                seen[key] = pairs.count
+                if !isShort { seen[key] = pairs.count }
                 pairs.append(pair)
             }
         }
