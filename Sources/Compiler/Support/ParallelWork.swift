@@ -68,20 +68,30 @@ enum ParallelWork {
         workerCount > 1 && count >= 2 * minimumItemsPerChunk
     }
 
+    /// How many chunks `count` items are cut into.
+    private static func chunkCount(for count: Int) -> Int {
+        min(workerCount, count / minimumItemsPerChunk)
+    }
+
+    /// Runs `body` on each of the contiguous ranges `0..<count` is cut into (as `mapChunks` cuts
+    /// items), each on a core of its own, with the range's number.
+    private static func forEachRange(of count: Int, _ body: (Range<Int>, Int) -> Void) {
+        let chunkCount = chunkCount(for: count)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            body(count * chunk / chunkCount..<count * (chunk + 1) / chunkCount, chunk)
+        }
+    }
+
     /// Changes every item of `items` in place with `body`, in chunks on several cores.
     static func forEach<Item>(_ items: inout [Item], _ body: (inout Item) -> Void) {
         guard isWorthSplitting(items.count) else {
             for index in items.indices { body(&items[index]) }
             return
         }
-        let chunkCount = min(workerCount, items.count / minimumItemsPerChunk)
-        let count = items.count
         items.withUnsafeMutableBufferPointer { buffer in
-            let chunks = InPlaceChunks(items: buffer, flags: UnsafeMutableBufferPointer(start: nil, count: 0))
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                for index in count * chunk / chunkCount..<count * (chunk + 1) / chunkCount {
-                    body(&chunks.items[index])
-                }
+            let shared = SharedBuffer(buffer)
+            forEachRange(of: shared.buffer.count) { range, _ in
+                for index in range { body(&shared.buffer[index]) }
             }
         }
     }
@@ -93,18 +103,11 @@ enum ParallelWork {
             for index in items.indices { try body(&items[index]) }
             return
         }
-        let chunkCount = min(workerCount, items.count / minimumItemsPerChunk)
-        let count = items.count
-        let outcomes = ResultSlots<Result<Void, Error>>(count: chunkCount)
+        let outcomes = ResultSlots<Result<Void, Error>>(count: chunkCount(for: items.count))
         items.withUnsafeMutableBufferPointer { buffer in
-            let chunks = InPlaceChunks(items: buffer, flags: UnsafeMutableBufferPointer(start: nil, count: 0))
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                outcomes.store(
-                    Result {
-                        for index in count * chunk / chunkCount..<count * (chunk + 1) / chunkCount {
-                            try body(&chunks.items[index])
-                        }
-                    }, at: chunk)
+            let shared = SharedBuffer(buffer)
+            forEachRange(of: shared.buffer.count) { range, chunk in
+                outcomes.store(Result { for index in range { try body(&shared.buffer[index]) } }, at: chunk)
             }
         }
         // A chunk stops at its first error; the first chunk that failed holds the first in order.
@@ -114,22 +117,23 @@ enum ParallelWork {
     /// Changes every item of `items` in place with `body`, in chunks on several cores, then
     /// removes the items for which it returned false, keeping the others in order.
     static func update<Item>(_ items: inout [Item], _ body: (inout Item) -> Bool) {
+        guard isWorthSplitting(items.count) else {
+            var kept = 0
+            for index in items.indices where body(&items[index]) {
+                if kept != index { items.swapAt(kept, index) }
+                kept += 1
+            }
+            items.removeLast(items.count - kept)
+            return
+        }
         var keep = [Bool](repeating: true, count: items.count)
-        if isWorthSplitting(items.count) {
-            let chunkCount = min(workerCount, items.count / minimumItemsPerChunk)
-            let count = items.count
-            items.withUnsafeMutableBufferPointer { buffer in
-                keep.withUnsafeMutableBufferPointer { flags in
-                    let chunks = InPlaceChunks(items: buffer, flags: flags)
-                    DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                        for index in count * chunk / chunkCount..<count * (chunk + 1) / chunkCount {
-                            chunks.flags[index] = body(&chunks.items[index])
-                        }
-                    }
+        items.withUnsafeMutableBufferPointer { buffer in
+            keep.withUnsafeMutableBufferPointer { flags in
+                let shared = (items: SharedBuffer(buffer), flags: SharedBuffer(flags))
+                forEachRange(of: shared.items.buffer.count) { range, _ in
+                    for index in range { shared.flags.buffer[index] = body(&shared.items.buffer[index]) }
                 }
             }
-        } else {
-            for index in items.indices { keep[index] = body(&items[index]) }
         }
         guard keep.contains(false) else { return }
         var kept = 0
@@ -187,8 +191,11 @@ private final class ResultSlots<Value>: @unchecked Sendable {
     }
 }
 
-/// The items of one buffer and a flag for each, which workers change in ranges that do not overlap.
-private struct InPlaceChunks<Item>: @unchecked Sendable {
-    let items: UnsafeMutableBufferPointer<Item>
-    let flags: UnsafeMutableBufferPointer<Bool>
+/// A buffer whose elements workers change in ranges that do not overlap.
+private struct SharedBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) {
+        self.buffer = buffer
+    }
 }
