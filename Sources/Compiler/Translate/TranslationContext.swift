@@ -28,21 +28,39 @@ struct TranslationContext {
 
 /// Hands out device names unique within one instance: `base`, then `base-2`, `base-3` …
 struct DeviceNamer {
-    private var used: Set<String> = []
+    /// The names given so far. An instance has a handful of devices: a short list is searched,
+    /// which costs less than hashing each name (and copying a set for each replica); past
+    /// `longList` names they are hashed.
+    private var used: [String] = []
+    private var usedSet: Set<String>?
+    private static let longList = 16
 
     init(reserved: [String] = []) {
-        used = Set(reserved)
+        for name in reserved { record(name) }
     }
 
     mutating func name(_ base: String) -> String {
         let cleaned = IncusNames.volumeName(base)
         var candidate = cleaned
         var counter = 2
-        while used.contains(candidate) {
+        while isUsed(candidate) {
             candidate = "\(cleaned)-\(counter)"
             counter += 1
         }
-        used.insert(candidate)
+        record(candidate)
         return candidate
+    }
+
+    private func isUsed(_ name: String) -> Bool {
+        usedSet?.contains(name) ?? used.contains(name)
+    }
+
+    private mutating func record(_ name: String) {
+        if usedSet != nil {
+            usedSet?.insert(name)
+            return
+        }
+        used.append(name)
+        if used.count > Self.longList { usedSet = Set(used) }
     }
 }
