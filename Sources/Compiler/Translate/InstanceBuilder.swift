@@ -45,7 +45,8 @@ enum InstanceBuilder {
         for (index, attachment) in attachments.enumerated() {
             let deviceName = "eth\(index)"
             var device = ["type": "nic", "network": attachment.network.incusName, "name": deviceName]
-            let settingsPath = "\(path).networks.\(attachment.network.composeName)"
+            // Spelt out only for an error.
+            func settingsPath() -> String { "\(path).networks.\(attachment.network.composeName)" }
             for (composeKey, incusKey) in [("ipv4_address", "ipv4.address"), ("ipv6_address", "ipv6.address")] {
                 guard let addressNode = attachment.node?[composeKey], let written = addressNode.scalarText else {
                     continue
@@ -55,12 +56,12 @@ enum InstanceBuilder {
                 guard IPAddress.isValid(address) else {
                     throw CompileError(
                         "'\(address)' is not an IP address", at: addressNode.location,
-                        path: "\(settingsPath).\(composeKey)")
+                        path: "\(settingsPath()).\(composeKey)")
                 }
                 guard names.count <= 1 else {
                     throw CompileError(
                         "a static \(composeKey) cannot be shared by \(names.count) replicas", at: addressNode.location,
-                        path: "\(settingsPath).\(composeKey)")
+                        path: "\(settingsPath()).\(composeKey)")
                 }
                 device[incusKey] = address
             }

@@ -12,10 +12,11 @@ struct MountDevices {
         var result = MountDevices()
         var tmpfsMounts: [(target: String, size: Int64?)] = []
         for (index, entry) in (service["volumes"]?.sequence ?? []).enumerated() {
-            let entryPath = "\(path).volumes[\(index)]"
+            // Spelt out only for an error: most entries have none.
+            func entryPath() -> String { "\(path).volumes[\(index)]" }
             let type = entry["type"]?.scalarText ?? "volume"
-            let target = try entry["target"]?.expectScalarText(entryPath + ".target") ?? ""
-            let readOnly = try entry["read_only"].map { try $0.expectBool(entryPath + ".read_only") } ?? false
+            let target = try entry["target"]?.expectScalarText(entryPath() + ".target") ?? ""
+            let readOnly = try entry["read_only"].map { try $0.expectBool(entryPath() + ".read_only") } ?? false
             var device: [String: String] = ["type": "disk", "path": target]
             if readOnly { device["readonly"] = "true" }
             switch type {
@@ -30,17 +31,17 @@ struct MountDevices {
                 guard let volume = volumes[source] else {
                     throw CompileError(
                         "service uses volume '\(source)', which is not declared under the top-level volumes:",
-                        at: entry["source"]?.location ?? entry.location, path: entryPath + ".source")
+                        at: entry["source"]?.location ?? entry.location, path: entryPath() + ".source")
                 }
                 device["pool"] = volume.pool
                 device["source"] = volume.incusName
             case "bind":
                 guard let source = entry["source"]?.scalarText, !source.isEmpty else {
-                    throw CompileError("a bind mount needs 'source'", at: entry.location, path: entryPath)
+                    throw CompileError("a bind mount needs 'source'", at: entry.location, path: entryPath())
                 }
                 device["source"] = source
             case "tmpfs":
-                let size = try entry["tmpfs"]?["size"].map { try sizeValue($0, path: entryPath + ".tmpfs.size") }
+                let size = try entry["tmpfs"]?["size"].map { try sizeValue($0, path: entryPath() + ".tmpfs.size") }
                 tmpfsMounts.append((target, size))
                 continue
             default:

@@ -10,7 +10,6 @@ struct PublishedPort {
     let hostIP: String?
     let protocolName: String
     let location: SourceLocation
-    let path: String
 
     /// `tcp:0.0.0.0:8080` or `tcp:[::1]:8080`.
     var listenAddress: String {
@@ -33,7 +32,7 @@ struct PublishedPort {
         guard bounds.count == 2, bounds[0] + Int64(index) <= bounds[1] else { return nil }
         return PublishedPort(
             target: target, published: String(bounds[0] + Int64(index)), hostIP: hostIP, protocolName: protocolName,
-            location: location, path: path)
+            location: location)
     }
 
     /// True for an IPv6 host address.
@@ -73,12 +72,11 @@ enum PortDevices {
         guard let entries = service["ports"]?.sequence else { return [] }
         var ports: [PublishedPort] = []
         for (index, entry) in entries.enumerated() {
-            let entryPath = "\(path).ports[\(index)]"
             let port = PublishedPort(
-                target: try entry["target"]?.expectInteger(entryPath + ".target") ?? 0,
+                target: try entry["target"]?.expectInteger("\(path).ports[\(index)].target") ?? 0,
                 published: entry["published"]?.scalarText.flatMap { $0.isEmpty ? nil : $0 },
                 hostIP: entry["host_ip"]?.scalarText.flatMap { $0.isEmpty ? nil : $0 },
-                protocolName: entry["protocol"]?.scalarText ?? "tcp", location: entry.location, path: entryPath)
+                protocolName: entry["protocol"]?.scalarText ?? "tcp", location: entry.location)
             if let last = ports.last, let joined = last.joining(port) {
                 ports[ports.count - 1] = joined
             } else {
