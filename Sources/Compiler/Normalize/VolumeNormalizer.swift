@@ -7,38 +7,39 @@ struct VolumeNormalizer {
     func normalize(_ node: YAMLNode, path: String) throws -> YAMLNode {
         var entries: [YAMLNode] = []
         for (index, item) in try node.expectSequence(path).enumerated() {
-            let itemPath = "\(path)[\(index)]"
             entries.append(
-                item.mapping != nil ? try normalizeLong(item, path: itemPath) : try normalizeShort(item, path: itemPath)
+                item.mapping != nil
+                    ? try normalizeLong(item, path: "\(path)[\(index)]")
+                    : try normalizeShort(item, path: "\(path)[\(index)]")
             )
         }
         return .sequence(entries, at: node.location)
     }
 
-    func normalizeLong(_ item: YAMLNode, path: String) throws -> YAMLNode {
+    func normalizeLong(_ item: YAMLNode, path: @autoclosure () -> String) throws -> YAMLNode {
         var entry = item
         guard let typeNode = item["type"] else {
-            throw CompileError("a volume mount needs 'type' (volume, bind or tmpfs)", at: item.location, path: path)
+            throw CompileError("a volume mount needs 'type' (volume, bind or tmpfs)", at: item.location, path: path())
         }
-        let type = try typeNode.expectScalarText(path + ".type")
+        let type = try typeNode.expectScalarText(path() + ".type")
         guard ["volume", "bind", "tmpfs", "npipe", "cluster", "image"].contains(type) else {
             throw CompileError(
                 "unknown volume type '\(type)': expected volume, bind or tmpfs", at: typeNode.location,
-                path: path + ".type")
+                path: path() + ".type")
         }
         guard let targetNode = item["target"] else {
-            throw CompileError("a volume mount needs 'target'", at: item.location, path: path)
+            throw CompileError("a volume mount needs 'target'", at: item.location, path: path())
         }
-        _ = try targetNode.expectScalarText(path + ".target")
+        _ = try targetNode.expectScalarText(path() + ".target")
         if type == "bind", let sourceNode = item["source"] {
-            let source = try sourceNode.expectScalarText(path + ".source")
+            let source = try sourceNode.expectScalarText(path() + ".source")
             entry.set("source", .string(resolve(source), at: sourceNode.location))
         }
         return entry
     }
 
-    func normalizeShort(_ item: YAMLNode, path: String) throws -> YAMLNode {
-        let spec = try item.expectScalarText(path)
+    func normalizeShort(_ item: YAMLNode, path: @autoclosure () -> String) throws -> YAMLNode {
+        let spec = try item.expectScalarText(path())
         let location = item.location
         let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         var source: String?
@@ -59,10 +60,10 @@ struct VolumeNormalizer {
             target = parts[1]
             mode = parts[2]
         default:
-            throw CompileError("invalid volume '\(spec)': expected [SOURCE:]TARGET[:MODE]", at: location, path: path)
+            throw CompileError("invalid volume '\(spec)': expected [SOURCE:]TARGET[:MODE]", at: location, path: path())
         }
         guard !target.isEmpty else {
-            throw CompileError("invalid volume '\(spec)': the container path is empty", at: location, path: path)
+            throw CompileError("invalid volume '\(spec)': the container path is empty", at: location, path: path())
         }
         var pairs: [(String, YAMLNode)] = []
         let options = mode.map { $0.split(separator: ",").map(String.init) } ?? []
@@ -71,7 +72,7 @@ struct VolumeNormalizer {
             "ro", "rw", "z", "Z", "nocopy", "shared", "rshared", "slave", "rslave", "private", "rprivate", "delegated",
             "cached", "consistent",
         ].contains(option) {
-            throw CompileError("invalid volume '\(spec)': unknown mode '\(option)'", at: location, path: path)
+            throw CompileError("invalid volume '\(spec)': unknown mode '\(option)'", at: location, path: path())
         }
         if let source, !source.isEmpty, isPath(source) {
             pairs.append(("type", .string("bind", at: location)))
