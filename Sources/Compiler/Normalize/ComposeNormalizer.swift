@@ -101,27 +101,27 @@ struct ComposeNormalizer {
     }
 
     /// `networks: [a, b]` → `{a: null, b: null}`; a mapping is kept.
-    func normalizeServiceNetworks(_ node: YAMLNode, path: String) throws -> YAMLNode {
+    func normalizeServiceNetworks(_ node: YAMLNode, path: @autoclosure () -> String) throws -> YAMLNode {
         if let items = node.sequence {
             var pairs: [YAMLPair] = []
             for (index, item) in items.enumerated() {
-                let name = try item.expectScalarText("\(path)[\(index)]")
+                let name = try item.expectScalarText("\(path())[\(index)]")
                 pairs.append(YAMLPair(key: name, keyLocation: item.location, value: .null(at: item.location)))
             }
             return YAMLNode(.mapping(pairs), at: node.location)
         }
-        for pair in try node.expectMapping(path) where !pair.value.isNull {
-            _ = try pair.value.expectMapping("\(path).\(pair.key)")
+        for pair in try node.expectMapping(path()) where !pair.value.isNull {
+            _ = try pair.value.expectMapping("\(path()).\(pair.key)")
         }
         return node
     }
 
     /// `depends_on: [a]` → `{a: {condition: service_started, required: true}}`.
-    func normalizeDependsOn(_ node: YAMLNode, path: String) throws -> YAMLNode {
+    func normalizeDependsOn(_ node: YAMLNode, path: @autoclosure () -> String) throws -> YAMLNode {
         var pairs: [YAMLPair] = []
         if let items = node.sequence {
             for (index, item) in items.enumerated() {
-                let name = try item.expectScalarText("\(path)[\(index)]")
+                let name = try item.expectScalarText("\(path())[\(index)]")
                 let entry = YAMLNode.mapping(
                     [
                         ("condition", .string("service_started", at: item.location)),
@@ -131,9 +131,9 @@ struct ComposeNormalizer {
             }
             return YAMLNode(.mapping(pairs), at: node.location)
         }
-        for pair in try node.expectMapping(path) {
+        for pair in try node.expectMapping(path()) {
             var entry = pair.value.isNull ? YAMLNode.mapping([], at: pair.value.location) : pair.value
-            _ = try entry.expectMapping("\(path).\(pair.key)")
+            _ = try entry.expectMapping("\(path()).\(pair.key)")
             if entry["condition"] == nil { entry.set("condition", .string("service_started", at: entry.location)) }
             if entry["required"] == nil { entry.set("required", .bool(true, at: entry.location)) }
             pairs.append(YAMLPair(key: pair.key, keyLocation: pair.keyLocation, value: entry))

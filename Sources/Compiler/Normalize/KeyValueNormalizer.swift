@@ -3,7 +3,7 @@ enum KeyValueNormalizer {
     /// A list of `KEY=value` (or bare `KEY`) or a mapping → a mapping whose values are strings.
     /// With `allowNull`, a bare `KEY` or a null value stays null (docker compose then takes the
     /// value from the environment, or leaves the variable unset).
-    static func normalize(_ node: YAMLNode, path: String, allowNull: Bool) throws -> YAMLNode {
+    static func normalize(_ node: YAMLNode, path: @autoclosure () -> String, allowNull: Bool) throws -> YAMLNode {
         var pairs: [YAMLPair] = []
         var seen: [String: Int] = [:]
         // Most lists and mappings are short: a repeated key is looked for among the pairs so far
@@ -20,7 +20,7 @@ enum KeyValueNormalizer {
         }
         if let items = node.sequence {
             for (index, item) in items.enumerated() {
-                let entry = try item.expectScalarText("\(path)[\(index)]")
+                let entry = try item.expectScalarText("\(path())[\(index)]")
                 if let equals = entry.firstIndex(of: "=") {
                     add(
                         String(entry[..<equals]),
@@ -34,7 +34,7 @@ enum KeyValueNormalizer {
             return YAMLNode(.mapping(pairs), at: node.location)
         }
         if node.isNull { return YAMLNode(.mapping([]), at: node.location) }
-        for pair in try node.expectMapping(path) {
+        for pair in try node.expectMapping(path()) {
             if pair.value.isNull {
                 add(
                     pair.key, allowNull ? .null(at: pair.value.location) : .string("", at: pair.value.location),
@@ -43,7 +43,7 @@ enum KeyValueNormalizer {
                 guard let text = pair.value.scalarText else {
                     throw CompileError(
                         "expected a string, number or boolean, found \(pair.value.kindName)", at: pair.value.location,
-                        path: "\(path).\(pair.key)")
+                        path: "\(path()).\(pair.key)")
                 }
                 add(pair.key, .string(text, at: pair.value.location), at: pair.keyLocation)
             }

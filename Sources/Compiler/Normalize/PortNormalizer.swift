@@ -1,13 +1,13 @@
 /// Service `ports:` in short (`"127.0.0.1:8080-8081:80-81/udp"`) or long syntax → long syntax,
 /// with ranges of equal length expanded one entry per port as docker compose does.
 enum PortNormalizer {
-    static func normalize(_ node: YAMLNode, path: String) throws -> YAMLNode {
+    static func normalize(_ node: YAMLNode, path: @autoclosure () -> String) throws -> YAMLNode {
         var entries: [YAMLNode] = []
-        for (index, item) in try node.expectSequence(path).enumerated() {
+        for (index, item) in try node.expectSequence(path()).enumerated() {
             if item.mapping != nil {
-                entries.append(try normalizeLong(item, path: "\(path)[\(index)]"))
+                entries.append(try normalizeLong(item, path: "\(path())[\(index)]"))
             } else {
-                entries.append(contentsOf: try normalizeShort(item, path: "\(path)[\(index)]"))
+                entries.append(contentsOf: try normalizeShort(item, path: "\(path())[\(index)]"))
             }
         }
         return .sequence(entries, at: node.location)

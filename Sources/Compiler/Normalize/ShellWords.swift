@@ -1,7 +1,7 @@
 /// Splits a command string into words the way a POSIX shell would, without expansions:
 /// docker compose turns `command: echo "a b"` into `["echo", "a b"]` the same way.
 enum ShellWords {
-    static func split(_ text: String, at location: SourceLocation, path: String) throws -> [String] {
+    static func split(_ text: String, at location: SourceLocation, path: @autoclosure () -> String) throws -> [String] {
         var words: [String] = []
         var current = ""
         var inWord = false
@@ -43,7 +43,7 @@ enum ShellWords {
             }
         }
         if quote != nil {
-            throw CompileError("unterminated quote in command string", at: location, path: path)
+            throw CompileError("unterminated quote in command string", at: location, path: path())
         }
         if inWord || escaped { words.append(current) }
         return words

@@ -4,13 +4,13 @@ struct VolumeNormalizer {
     /// `$HOME`, for `~` in bind sources.
     let home: String?
 
-    func normalize(_ node: YAMLNode, path: String) throws -> YAMLNode {
+    func normalize(_ node: YAMLNode, path: @autoclosure () -> String) throws -> YAMLNode {
         var entries: [YAMLNode] = []
-        for (index, item) in try node.expectSequence(path).enumerated() {
+        for (index, item) in try node.expectSequence(path()).enumerated() {
             entries.append(
                 item.mapping != nil
-                    ? try normalizeLong(item, path: "\(path)[\(index)]")
-                    : try normalizeShort(item, path: "\(path)[\(index)]")
+                    ? try normalizeLong(item, path: "\(path())[\(index)]")
+                    : try normalizeShort(item, path: "\(path())[\(index)]")
             )
         }
         return .sequence(entries, at: node.location)
