@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A YAML node with the position it started at, the data type between loading and every later stage.
 ///
 /// Aliases are already expanded and `<<` merge keys already applied, so later stages never see
@@ -15,20 +13,27 @@ public struct YAMLNode: Sendable {
     public var content: Content
     /// Where the node starts.
     public var location: SourceLocation
-    /// The tag's number in `YAMLTags` (0: no tag). Nodes are copied at every stage and very few
-    /// have a tag: a number keeps the copy to the content's one reference and the node smaller.
+    /// The tag's number in `InternedStrings.yamlTags`, plus one (0: no tag). Nodes are copied at
+    /// every stage and very few have a tag: a number keeps a copy to the content's one reference and
+    /// the node smaller.
     private var tagNumber: UInt32
 
     /// An explicit local or global tag (`!reset`, `!override`, `tag:yaml.org,2002:str`), else `nil`.
     public var tag: String? {
-        get { tagNumber == 0 ? nil : YAMLTags.shared.name(tagNumber) }
-        set { tagNumber = newValue.map(YAMLTags.shared.number) ?? 0 }
+        get { tagNumber == 0 ? nil : InternedStrings.yamlTags.string(tagNumber - 1) }
+        set { tagNumber = newValue.map(Self.tagNumber) ?? 0 }
     }
 
     public init(_ content: Content, at location: SourceLocation, tag: String? = nil) {
         self.content = content
         self.location = location
-        self.tagNumber = tag.map(YAMLTags.shared.number) ?? 0
+        self.tagNumber = tag.map(Self.tagNumber) ?? 0
+    }
+
+    private static func tagNumber(_ tag: String) -> UInt32 {
+        let number = InternedStrings.yamlTags.number(of: tag)
+        // Unreachable in practice (4 billion tags), but a number must never overflow into a trap.
+        return number == .max ? .max : number + 1
     }
 
     /// The pairs of a mapping node.
@@ -85,37 +90,6 @@ public struct YAMLNode: Sendable {
     public var isNull: Bool {
         if case .null = resolved { return true }
         return false
-    }
-}
-
-/// The tags of the nodes parsed in this process, numbered from 1 in the order they were first seen.
-///
-/// The numbers only stand for tags inside one process; nothing prints or sorts by them.
-final class YAMLTags: Sendable {
-    static let shared = YAMLTags()
-
-    private struct Registry {
-        var names: [String] = []
-        var numbers: [String: UInt32] = [:]
-    }
-
-    private let registry = Mutex(Registry())
-
-    /// The number of `name`, given it on first sight.
-    func number(of name: String) -> UInt32 {
-        registry.withLock { registry in
-            if let number = registry.numbers[name] { return number }
-            registry.names.append(name)
-            // The parser's node limit keeps a process far below 4 billion tags.
-            let number = UInt32(clamping: registry.names.count)
-            registry.numbers[name] = number
-            return number
-        }
-    }
-
-    /// The tag numbered `number` (from 1).
-    func name(_ number: UInt32) -> String {
-        registry.withLock { $0.names[Int(number) - 1] }
     }
 }
 

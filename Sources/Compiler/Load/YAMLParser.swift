@@ -79,7 +79,7 @@ private struct ParseSession {
 
     init(file: String, bytes: FileBytes, limits: YAMLParser) {
         self.file = file
-        self.fileNumber = SourceFiles.shared.number(of: file)
+        self.fileNumber = InternedStrings.sourceFiles.number(of: file)
         self.bytes = bytes
         self.limits = limits
     }
