@@ -112,13 +112,8 @@ struct ShapeApplier {
         case .list(let itemShape):
             guard case .sequence(var items) = node.content else { return true }
             node.content = .sequence([])
-            var kept = 0
-            for index in items.indices where self.shape(itemShape, &items[index]) {
-                items.swapAt(kept, index)
-                kept += 1
-            }
-            if kept == 0 { return false }
-            items.removeLast(items.count - kept)
+            items.updateKeeping { self.shape(itemShape, &$0) }
+            if items.isEmpty { return false }
             // A new node, as `.sequence` makes it: the list's own tag is not kept.
             node = .sequence(items, at: location)
         case .object(let object):
@@ -163,19 +158,9 @@ struct ShapeApplier {
     /// kept or dropped, in their order; then the command fields and value structs it may add.
     private func shapeFields(_ pairs: inout [YAMLPair], _ object: ObjectShape, at location: SourceLocation) {
         let fields = object.fields
-        var kept = 0
-        for index in pairs.indices {
-            let keep: Bool
-            if pairs[index].key.hasPrefix("x-") {
-                keep = keepExtensions
-            } else {
-                keep = shape(fields[pairs[index].key] ?? .any, &pairs[index].value)
-            }
-            guard keep else { continue }
-            if kept != index { pairs.swapAt(kept, index) }
-            kept += 1
+        pairs.updateKeeping { pair in
+            pair.key.hasPrefix("x-") ? keepExtensions : shape(fields[pair.key] ?? .any, &pair.value)
         }
-        pairs.removeLast(pairs.count - kept)
         // Only command fields and value structs are added, in the order `fields` iterates them.
         for addition in object.additions {
             let key = addition.key

@@ -118,12 +118,7 @@ enum ParallelWork {
     /// removes the items for which it returned false, keeping the others in order.
     static func update<Item>(_ items: inout [Item], _ body: (inout Item) -> Bool) {
         guard isWorthSplitting(items.count) else {
-            var kept = 0
-            for index in items.indices where body(&items[index]) {
-                if kept != index { items.swapAt(kept, index) }
-                kept += 1
-            }
-            items.removeLast(items.count - kept)
+            items.updateKeeping(body)
             return
         }
         var keep = [Bool](repeating: true, count: items.count)
@@ -136,12 +131,11 @@ enum ParallelWork {
             }
         }
         guard keep.contains(false) else { return }
-        var kept = 0
-        for index in items.indices where keep[index] {
-            items.swapAt(kept, index)
-            kept += 1
+        var index = 0
+        items.updateKeeping { _ in
+            defer { index += 1 }
+            return keep[index]
         }
-        items.removeLast(items.count - kept)
     }
 
     /// `transform` applied to every item, in order, or the first error in order.
@@ -197,5 +191,18 @@ private struct SharedBuffer<Element>: @unchecked Sendable {
 
     init(_ buffer: UnsafeMutableBufferPointer<Element>) {
         self.buffer = buffer
+    }
+}
+
+extension Array {
+    /// Changes every element in place with `body`, in order, and removes those for which it
+    /// returned false, keeping the others in order; one pass, no new array.
+    mutating func updateKeeping(_ body: (inout Element) -> Bool) {
+        var kept = 0
+        for index in indices where body(&self[index]) {
+            if kept != index { swapAt(kept, index) }
+            kept += 1
+        }
+        removeLast(count - kept)
     }
 }
