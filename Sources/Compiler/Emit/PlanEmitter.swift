@@ -54,7 +54,7 @@ public enum PlanEmitter {
         try writeInstances(plan.instances, to: &text)
         try writeAfterInstances(plan, to: &text.writer)
         text.writer.member("warnings", depth: 0)
-        writeWarnings(plan.warnings, to: &text)
+        try writeWarnings(plan.warnings, to: &text)
         text.writer.closeObject(depth: 0)
     }
 
@@ -111,24 +111,34 @@ public enum PlanEmitter {
 
     /// The `warnings` array, what `writeArray(plan.warnings, depth: 1)` writes: a large project has
     /// one or more per service, so they are written in chunks on several cores, each a piece.
-    private static func writeWarnings(_ warnings: [PlanWarning], to text: inout PlanText) {
+    private static func writeWarnings(_ warnings: [PlanWarning], to text: inout PlanText) throws {
         if warnings.isEmpty {
             text.writer.append("[]")
             return
         }
-        let parts = ParallelWork.mapChunks(warnings) { chunk -> [UInt8] in
-            var part = JSONWriter(capacity: chunk.count * 256)
-            for index in chunk.indices {
-                if index != warnings.startIndex { part.bytes.append(UInt8(ascii: ",")) }
-                part.newline(2)
-                write(chunk[index], to: &part, depth: 2)
-            }
-            return part.bytes
+        let parts = try piecesInChunks(warnings, bytesPerItem: 256) { part, warning in
+            write(warning, to: &part, depth: 2)
         }
         text.writer.bytes.append(UInt8(ascii: "["))
         text.append(parts)
         text.writer.newline(1)
         text.writer.bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// The members or elements of an object or array at depth 1, written by `write` in chunks on
+    /// several cores, each chunk's text a piece: every item after the first starts with its comma.
+    private static func piecesInChunks<Item>(
+        _ items: [Item], bytesPerItem: Int, _ write: (inout JSONWriter, Item) throws -> Void
+    ) throws -> [[UInt8]] {
+        try ParallelWork.mapChunks(items) { chunk -> [UInt8] in
+            var part = JSONWriter(capacity: chunk.count * bytesPerItem)
+            for index in chunk.indices {
+                if index != items.startIndex { part.bytes.append(UInt8(ascii: ",")) }
+                part.newline(2)
+                try write(&part, chunk[index])
+            }
+            return part.bytes
+        }
     }
 
     private static func write(_ warning: PlanWarning, to writer: inout JSONWriter, depth: Int) {
@@ -174,19 +184,12 @@ public enum PlanEmitter {
             text.writer.append("{}")
             return
         }
-        var names = Array(instances.keys)
-        names.sort(by: JSONWriter.precedes)
-        let parts = try ParallelWork.mapChunks(names) { chunk -> [UInt8] in
-            var part = JSONWriter(capacity: chunk.count * 4096)
-            for index in chunk.indices {
-                let name = chunk[index]
-                guard let instance = instances[name] else { continue }
-                if index != names.startIndex { part.bytes.append(UInt8(ascii: ",")) }
-                part.newline(2)
-                try part.writeKey(name)
-                try write(instance, to: &part, depth: 2)
-            }
-            return part.bytes
+        // Sorting the indices moves no instances, and reaches each without hashing its name again.
+        var order = Array(instances.indices)
+        order.sort { JSONWriter.precedes(instances[$0].key, instances[$1].key) }
+        let parts = try piecesInChunks(order, bytesPerItem: 4096) { part, index in
+            try part.writeKey(instances[index].key)
+            try write(instances[index].value, to: &part, depth: 2)
         }
         text.writer.openObject()
         text.append(parts)
