@@ -13,10 +13,10 @@ final class InputDigestsTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("compose.yaml").path
         let digests = InputDigests()
-        let bytes = Array(try digests.read(path, requestedAt: nil).bytes)
+        let readDigest = try digests.read(path, requestedAt: nil).hexDigest
         try Data("services: {web: {image: nginx}}\n".utf8).write(to: URL(fileURLWithPath: path))
-        XCTAssertEqual(try digests.hexDigest(of: path), SHA256.hexDigest(bytes))
-        XCTAssertEqual(SHA256.hexDigest(bytes), SHA256.hexDigest(Array("services: {}\n".utf8)))
+        XCTAssertEqual(try digests.hexDigest(of: path), readDigest)
+        XCTAssertEqual(readDigest, SHA256.hexDigest(Array("services: {}\n".utf8)))
     }
 
     func testAFileNeverReadThroughItIsHashedWhenAskedFor() throws {

@@ -24,7 +24,7 @@ final class InputDigests: @unchecked Sendable {
     func record(_ file: FileBytes, of path: String) {
         guard isRecording else { return }
         queue.async {
-            if self.digests[path] == nil { self.digests[path] = SHA256.hexDigest(UnsafeRawBufferPointer(file.bytes)) }
+            if self.digests[path] == nil { self.digests[path] = file.hexDigest }
         }
     }
 
@@ -32,13 +32,18 @@ final class InputDigests: @unchecked Sendable {
     /// is now.
     func hexDigest(of path: String) throws -> String {
         if let recorded = queue.sync(execute: { digests[path] }) { return recorded }
-        return SHA256.hexDigest(try FilePaths.read(path, requestedAt: nil))
+        return try Self.bytes(of: path, requestedAt: nil).hexDigest
     }
 
     /// Reads `path` and records its digest.
     func read(_ path: String, requestedAt location: SourceLocation?) throws -> FileBytes {
-        guard let file = FileBytes.read(path) else { throw CompileError("cannot read file \(path)", at: location) }
+        let file = try Self.bytes(of: path, requestedAt: location)
         record(file, of: path)
+        return file
+    }
+
+    private static func bytes(of path: String, requestedAt location: SourceLocation?) throws -> FileBytes {
+        guard let file = FileBytes.read(path) else { throw CompileError("cannot read file \(path)", at: location) }
         return file
     }
 }

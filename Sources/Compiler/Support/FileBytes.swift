@@ -1,4 +1,5 @@
 import Glibc
+import Plan
 
 /// A file's bytes, read once into memory of their own and shared, not copied, by the YAML reader
 /// (libyaml keeps a pointer into them while it parses) and the queue that hashes them.
@@ -6,7 +7,8 @@ import Glibc
 /// Fresh memory is costly at its first touch, and a compose file of several megabytes was read into
 /// a `Data`, copied into an array, then copied again for libyaml: three buffers where one does.
 final class FileBytes: @unchecked Sendable {
-    /// The bytes; never changed once the file is read, so any thread may read them.
+    /// The bytes; never changed once the file is read, so any thread may read them while it holds
+    /// this value (the YAML reader keeps it for as long as libyaml points into them).
     let bytes: UnsafeBufferPointer<UInt8>
 
     private init(_ bytes: UnsafeMutableBufferPointer<UInt8>) {
@@ -25,6 +27,10 @@ final class FileBytes: @unchecked Sendable {
     }
 
     var count: Int { bytes.count }
+
+    /// The SHA-256 digest of the bytes. A method, so the bytes are alive while they are hashed: a
+    /// pointer taken out of a `FileBytes` nothing else holds dangles once that value is freed.
+    var hexDigest: String { SHA256.hexDigest(UnsafeRawBufferPointer(bytes)) }
 
     /// The bytes of the regular file at `path`, as many as its size when opened; nil when it cannot
     /// be opened or read, or is not a regular file (a device such as /dev/zero would never end).

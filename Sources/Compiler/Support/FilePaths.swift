@@ -88,12 +88,4 @@ enum FilePaths {
     static func exists(_ path: String) -> Bool {
         FileManager.default.fileExists(atPath: path)
     }
-
-    /// Reads a whole file as bytes.
-    static func read(_ path: String, requestedAt location: SourceLocation?) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CompileError("cannot read file \(path)", at: location)
-        }
-        return [UInt8](data)
-    }
 }
