@@ -42,31 +42,32 @@ public struct CompileWarning: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         var text = ""
-        if let location { text += "\(location): " }
-        return text + "warning: \(message) [\(code)]"
+        write(to: &text)
+        return text
+    }
+
+    /// `description`, appended piece by piece to `text` rather than made of several strings.
+    func write(to text: inout String) {
+        if let location {
+            location.write(to: &text)
+            text += ": "
+        }
+        text += "warning: "
+        text += message
+        text += " ["
+        text += code
+        text += "]"
     }
 
     /// Each warning's `description` on a line of its own, in order, as one text to write at once.
     /// A large project has one warning or more per service: they are formatted on several cores.
     public static func lines(_ warnings: [CompileWarning]) -> String {
         ParallelWork.mapChunks(warnings) { chunk in
-            // Appended piece by piece to one text: `description` makes several strings per warning.
             var text = ""
             text.reserveCapacity(chunk.count * 160)
             for warning in chunk {
-                if let location = warning.location {
-                    text += location.file
-                    text += ":"
-                    text += String(location.line)
-                    text += ":"
-                    text += String(location.column)
-                    text += ": "
-                }
-                text += "warning: "
-                text += warning.message
-                text += " ["
-                text += warning.code
-                text += "]\n"
+                warning.write(to: &text)
+                text += "\n"
             }
             return text
         }.joined()

@@ -28,5 +28,18 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `file:line:column`, the form editors and CI annotators understand.
-    public var description: String { "\(file):\(line):\(column)" }
+    public var description: String {
+        var text = ""
+        write(to: &text)
+        return text
+    }
+
+    /// `description`, appended to `text`.
+    func write(to text: inout String) {
+        text += file
+        text += ":"
+        text += String(line)
+        text += ":"
+        text += String(column)
+    }
 }
