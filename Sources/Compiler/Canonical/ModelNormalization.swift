@@ -17,11 +17,9 @@ struct ModelNormalization {
     func update(_ model: inout YAMLNode) {
         model.set("name", .string(projectName, at: model.location))
         var usesDefault = false
-        model.updatePairs { pairs in
-            guard let index = pairs.firstIndex(where: { $0.key == "services" }), pairs[index].value.mapping != nil
-            else { return }
-            // Services normalize independently, so a large project's are spread over the cores.
-            pairs[index].value.updatePairs { services in
+        // Services normalize independently, so a large project's are spread over the cores.
+        model.updateValue(forKey: "services") { services in
+            services.updatePairs { services in
                 ParallelWork.forEach(&services) { pair in
                     guard pair.value.mapping != nil else { return }
                     normalizeService(&pair.value)

@@ -16,15 +16,13 @@ struct ComposeNormalizer {
         _ = try model.expectMapping("")
         model.set("name", .string(projectName, at: model["name"]?.location ?? model.location))
         var usesDefaultNetwork = false
-        try model.updatePairs { pairs in
-            guard let index = pairs.firstIndex(where: { $0.key == "services" }), !pairs[index].value.isNull else {
-                return
-            }
-            _ = try pairs[index].value.expectMapping("services")
+        try model.updateValue(forKey: "services") { services in
+            guard !services.isNull else { return }
+            _ = try services.expectMapping("services")
             // The services mapping as a node of its own, as written before this worked in place.
-            pairs[index].value.tag = nil
+            services.tag = nil
             // Services normalize independently, so they are spread over the cores.
-            try pairs[index].value.updatePairs { services in
+            try services.updatePairs { services in
                 try ParallelWork.forEach(&services) { pair in
                     try normalizeService(&pair.value, path: "services.\(pair.key)")
                     if pair.value["network_mode"] == nil, pair.value["networks"] == nil {

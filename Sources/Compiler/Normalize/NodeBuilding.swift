@@ -48,6 +48,15 @@ extension YAMLNode {
         updatePairs { pairs in pairs.removeAll { $0.key == key } }
     }
 
+    /// Changes in place the value of the first pair with `key` of a mapping node (no effect when
+    /// there is none, or on other kinds); like `updatePairs`, a tree held once is not copied.
+    mutating func updateValue(forKey key: String, _ body: (inout YAMLNode) throws -> Void) rethrows {
+        try updatePairs { pairs in
+            guard let index = pairs.firstIndex(where: { $0.key == key }) else { return }
+            try body(&pairs[index].value)
+        }
+    }
+
     /// Changes the pairs of a mapping node in place (no effect on other kinds).
     ///
     /// The array is taken out of `content` before `body` runs, so it is not shared and changing it

@@ -96,10 +96,8 @@ extension ModelNormalization {
     /// `KEY` items of list-form `environment` take `KEY=value` from the environment when set
     /// there; in place, so a model held once is not copied.
     func resolveEnvironmentItems(_ model: inout YAMLNode) {
-        model.updatePairs { pairs in
-            guard let index = pairs.firstIndex(where: { $0.key == "services" }), pairs[index].value.mapping != nil
-            else { return }
-            pairs[index].value.updatePairs { services in
+        model.updateValue(forKey: "services") { services in
+            services.updatePairs { services in
                 ParallelWork.forEach(&services) { pair in
                     guard let env = pair.value["environment"], env.sequence != nil else { return }
                     pair.value.set("environment", resolve(env, keepEmpty: true))
