@@ -43,7 +43,8 @@ let package = Package(
             name: "compose-apply",
             dependencies: ["Apply", "Plan", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/compose-apply"),
-        .testTarget(name: "ApplyTests", dependencies: ["Apply", "Plan"], path: "Tests/ApplyTests"),
+        .testTarget(
+            name: "ApplyTests", dependencies: ["Apply", "Plan"], path: "Tests/ApplyTests", exclude: ["Fixtures"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Plan"], path: "Tests/CompilerTests"),
     ]
 )

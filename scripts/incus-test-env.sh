@@ -54,78 +54,8 @@ inc() { INCUS_DIR=$TEST_DIR incus --force-local "$@"; }
 # install
 # ---------------------------------------------------------------------------------------------------
 
-# The Debian release name (bookworm on Debian 12); backports are "<codename>-backports".
-codename() {
-    local c=""
-    # shellcheck disable=SC1091  # os-release is a plain KEY=value file
-    c=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
-    printf '%s' "${c:-bookworm}"
-}
-
-# The apt source files apt itself reads (files such as *.disabled are ignored by apt, and so here).
-apt_source_files() {
-    local f
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-        [[ -f $f ]] && printf '%s\n' "$f"
-    done
-    return 0
-}
-
-# Print one line per enabled "deb" entry that serves suite $1:  FORMAT<TAB>URI<TAB>EXTRA
-#   FORMAT=list     EXTRA is the one-line entry's "[options]" (possibly empty)
-#   FORMAT=sources  EXTRA is the deb822 stanza's Signed-By value if it is a file path (else empty)
-# Both formats are parsed so the backports entry can copy the URI (and its key) of the entry that
-# already serves the release: the machine's mirror choice is kept and no host name is hard-coded.
-apt_entries_for_suite() {
-    local suite=$1 f
-    while IFS= read -r f; do
-        case $f in
-        *.sources)
-            # deb822: stanzas separated by blank lines, "Key: value" fields, continuation lines
-            # start with white space, '#' lines are comments.
-            awk -v suite="$suite" '
-                function flush(   n, i, t, s, ok) {
-                    if (!("types" in F) || !("uris" in F) || !("suites" in F)) { delete F; return }
-                    if (tolower(F["enabled"]) == "no") { delete F; return }
-                    ok = 0; n = split(F["types"], t, /[ \t]+/)
-                    for (i = 1; i <= n; i++) if (t[i] == "deb") ok = 1
-                    if (!ok) { delete F; return }
-                    ok = 0; n = split(F["suites"], s, /[ \t]+/)
-                    for (i = 1; i <= n; i++) if (s[i] == suite) ok = 1
-                    if (!ok) { delete F; return }
-                    split(F["uris"], s, /[ \t]+/)
-                    sb = ("signed-by" in F && F["signed-by"] ~ /^\/[^ \t]*$/) ? F["signed-by"] : ""
-                    printf "sources\t%s\t%s\n", s[1], sb
-                    delete F
-                }
-                /^[ \t]*#/ { next }
-                /^[ \t]*$/ { flush(); key = ""; next }
-                /^[ \t]/   { if (key != "") F[key] = F[key] " " $0; next }
-                {
-                    i = index($0, ":"); if (i == 0) next
-                    key = tolower(substr($0, 1, i - 1))
-                    v = substr($0, i + 1); gsub(/^[ \t]+|[ \t]+$/, "", v); F[key] = v
-                }
-                END { flush() }
-            ' "$f"
-            ;;
-        *)
-            # One-line format: deb [opt=val ...] URI SUITE COMPONENT...
-            awk -v suite="$suite" '
-                { sub(/#.*/, "") }
-                $1 != "deb" { next }
-                {
-                    opts = ""; i = 2
-                    if ($2 ~ /^\[/) {
-                        while (i <= NF) { opts = opts (opts == "" ? "" : " ") $i; if ($i ~ /\]$/) { i++; break }; i++ }
-                    }
-                    if ($(i + 1) == suite) printf "list\t%s\t%s\n", $i, opts
-                }
-            ' "$f"
-            ;;
-        esac
-    done < <(apt_source_files)
-}
+# shellcheck source=lib/apt-sources.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/apt-sources.sh"
 
 # Make sure some apt entry serves <codename>-backports; write one derived from the entry that serves
 # <codename> if none does. Sets BACKPORTS_ADDED=1 when a file was written (apt-get update is then due).
@@ -204,13 +134,17 @@ cmd_install() {
 # the daemon
 # ---------------------------------------------------------------------------------------------------
 
-# PIDs of running incusd daemons (not their fork* helpers), one "PID<TAB>INCUS_DIR" per line.
+# PIDs of running incusd daemons (not their fork* helpers) in this network namespace, one
+# "PID<TAB>INCUS_DIR" per line. A daemon in a namespace of its own (scripts/incus7-env.sh) has its own
+# nftables table and bridges, so it runs beside this one without conflict.
 incusd_daemons() {
-    local d pid exe argv dir
+    local d pid exe argv dir own_netns
+    own_netns=$(readlink /proc/self/ns/net)
     for d in /proc/[0-9]*; do
         pid=${d#/proc/}
         exe=$(readlink "$d/exe" 2>/dev/null) || continue
         [[ ${exe##*/} == incusd ]] || continue
+        [[ $(readlink "$d/ns/net" 2>/dev/null) == "$own_netns" ]] || continue
         # Not the daemon: helpers run as "incusd forkproxy ..." and each container's monitor is a
         # fork of incusd renamed "[lxc monitor] DIR NAME". The daemon is "incusd [-options]".
         mapfile -d '' -t argv <"$d/cmdline" 2>/dev/null || continue
@@ -343,128 +277,9 @@ ensure_profile() {
 # the test image
 # ---------------------------------------------------------------------------------------------------
 
-# Write a busybox container rootfs into $1.
-build_rootfs() {
-    local root=$1 applet
-    mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/init.d,dev,proc,sys,run,tmp,root,var/www/cgi-bin,var/run}
-    chmod 1777 "$root/tmp"
-    chmod 700 "$root/root"
-    cp /bin/busybox "$root/bin/busybox"
-    # One symlink per applet, all in /bin (PATH covers it); init also where the kernel/LXC looks.
-    while IFS= read -r applet; do
-        [[ $applet == busybox || -z $applet ]] && continue
-        ln -sf busybox "$root/bin/$applet"
-    done < <(/bin/busybox --list)
-    ln -sf ../bin/busybox "$root/sbin/init"
-    ln -sf ../../bin/busybox "$root/usr/bin/env"
+# shellcheck source=lib/test-image.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/test-image.sh"
 
-    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
-    printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
-    printf 'root::0:0:99999:7:::\n' >"$root/etc/shadow"
-    chmod 600 "$root/etc/shadow"
-    printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
-    : >"$root/etc/resolv.conf"
-    printf 'compose-test ok\n' >"$root/var/www/index.html"
-
-    cat >"$root/etc/inittab" <<'EOF'
-# busybox init: one-time setup, then a web server kept alive.
-::sysinit:/etc/init.d/rcS
-::respawn:/bin/httpd -f -p 80 -h /var/www
-EOF
-
-    cat >"$root/etc/init.d/rcS" <<'EOF'
-#!/bin/sh
-# Boot-time setup of the compose-test image (run once by init).
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-# Incus/LXC mount these already; mount them only if missing.
-mountpoint -q /proc || mount -t proc proc /proc
-mountpoint -q /sys || mount -t sysfs sysfs /sys
-mkdir -p /run /tmp /var/run
-hostname > /var/www/hostname.txt
-ip link set lo up
-# DHCP on every NIC (eth0 first): the plans name their NICs and may have several.
-for path in /sys/class/net/*; do
-    dev=${path##*/}
-    [ "$dev" = lo ] && continue
-    ip link set "$dev" up
-    udhcpc -i "$dev" -s /etc/udhcpc.script -b -p "/run/udhcpc.$dev.pid" >/dev/null 2>&1
-done
-EOF
-    chmod 755 "$root/etc/init.d/rcS"
-
-    cat >"$root/etc/udhcpc.script" <<'EOF'
-#!/bin/sh
-# udhcpc event handler: configure $interface and DNS.
-# udhcpc passes interface, ip, mask, broadcast, router, domain, dns in the environment.
-# shellcheck disable=SC2154
-# resolv.conf is rebuilt from one file per interface so several NICs do not overwrite each other.
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-RDIR=/run/resolv
-mkdir -p "$RDIR"
-
-# Default route metric: eth0 wins, other NICs are backups.
-if [ "$interface" = eth0 ]; then metric=10; else metric=$((100 + $(cat "/sys/class/net/$interface/ifindex"))); fi
-
-write_resolv() {
-    set --
-    for f in "$RDIR"/eth0 "$RDIR"/*; do [ -f "$f" ] && set -- "$@" "$f"; done
-    if [ $# -eq 0 ]; then : > /etc/resolv.conf; return; fi
-    # One search line and unique nameservers, eth0's first (awk dedupes eth0 read twice).
-    awk '$1 == "search" { for (i = 2; i <= NF; i++) if (!s[$i]++) search = search " " $i; next }
-         $1 == "nameserver" && !n[$2]++ { ns = ns $0 "\n" }
-         END { if (search != "") print "search" search; printf "%s", ns }' "$@" > /etc/resolv.conf.new
-    mv /etc/resolv.conf.new /etc/resolv.conf
-}
-
-case "$1" in
-deconfig)
-    ip -4 addr flush dev "$interface"
-    ip link set "$interface" up
-    rm -f "$RDIR/$interface"
-    write_resolv
-    ;;
-bound|renew)
-    ip -4 addr flush dev "$interface"
-    ip addr add "$ip/${mask:-24}" ${broadcast:+broadcast "$broadcast"} dev "$interface"
-    for r in $router; do
-        ip route replace default via "$r" dev "$interface" metric "$metric"
-        break
-    done
-    {
-        [ -n "$domain" ] && echo "search $domain"
-        for d in $dns; do echo "nameserver $d"; done
-    } > "$RDIR/$interface"
-    write_resolv
-    ;;
-esac
-exit 0
-EOF
-    chmod 755 "$root/etc/udhcpc.script"
-
-    # /cgi-bin/hostname answers the live hostname (hostname.txt is written once at boot).
-    cat >"$root/var/www/cgi-bin/hostname" <<'EOF'
-#!/bin/sh
-printf 'Content-Type: text/plain\r\n\r\n'
-hostname
-EOF
-    chmod 755 "$root/var/www/cgi-bin/hostname"
-}
-
-# Build a unified image tarball (metadata.yaml + rootfs/) and print its path.
-build_image_tarball() {
-    local work=$1
-    build_rootfs "$work/rootfs"
-    cat >"$work/metadata.yaml" <<EOF
-architecture: $(uname -m)
-creation_date: $(date +%s)
-properties:
-  description: compose-test (busybox init, DHCP on every NIC, httpd on port 80)
-  os: busybox
-  release: "$(/bin/busybox | head -n1 | awk '{print $2}')"
-EOF
-    tar -C "$work" --numeric-owner --owner=0 --group=0 -czf "$work/image.tar.gz" metadata.yaml rootfs
-    printf '%s\n' "$work/image.tar.gz"
-}
 
 # Import the image under IMAGE_ALIAS in the default project unless it is there; --rebuild replaces it.
 ensure_image() {

@@ -1,16 +1,30 @@
 #!/usr/bin/env bash
-# The whole test suite, on a fresh machine: installs what the tests need (Debian packages, Incus
-# from bookworm-backports), starts a private incusd, builds, and runs every test against it.
+# The whole test suite, on a fresh machine: installs what the tests need (Debian packages, Incus 6.0
+# from bookworm-backports, Incus 7 in Debian rootfs), starts the private servers, builds, and runs
+# every test: all of them against the host's Incus 6.0 LTS, then the end-to-end tests against Incus
+# 7.0 LTS (scripts/incus7-env.sh, in its own network namespace with a registry of OCI test images)
+# and, with `--incus all`, against the newest 7.x feature release as well.
 #
-# usage: scripts/test.sh [--keep-incus] [swift test arguments...]
+# usage: scripts/test.sh [--keep-incus] [--incus lts|all] [swift test arguments...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 keep_incus=false
-if [ "${1:-}" = "--keep-incus" ]; then
-  keep_incus=true
-  shift
-fi
+incus7_series=(lts)
+while [ $# -gt 0 ]; do
+  case $1 in
+  --keep-incus) keep_incus=true; shift ;;
+  --incus)
+    case ${2:-} in
+    lts) incus7_series=(lts) ;;
+    all) incus7_series=(lts feature) ;;
+    *) echo "test.sh: --incus takes lts or all" >&2; exit 2 ;;
+    esac
+    shift 2
+    ;;
+  *) break ;;
+  esac
+done
 
 export DEBIAN_FRONTEND=noninteractive
 build_packages=(libyaml-dev libjansson-dev libcurl4-openssl-dev libssl-dev libjemalloc-dev pkg-config)
@@ -29,9 +43,17 @@ echo "== starting a private incusd"
 scripts/incus-test-env.sh install
 scripts/incus-test-env.sh start
 eval "$(scripts/incus-test-env.sh env)"
+stop_servers() {
+  scripts/incus-test-env.sh stop >/dev/null 2>&1 || true
+  for series in "${incus7_series[@]}"; do INCUS7_SERIES=$series scripts/incus7-env.sh stop >/dev/null 2>&1 || true; done
+}
 if [ "$keep_incus" = false ]; then
-  trap 'scripts/incus-test-env.sh stop >/dev/null 2>&1 || true' EXIT
+  trap stop_servers EXIT
 fi
+for series in "${incus7_series[@]}"; do
+  echo "== installing Incus 7 ($series) in its rootfs"
+  INCUS7_SERIES=$series scripts/incus7-env.sh install
+done
 
 echo "== building"
 swift build --build-tests 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
@@ -47,5 +69,16 @@ COMPOSE_COMPILE="$(swift build --show-bin-path)/compose-compile" CONFORMANCE_MIN
 echo "== fuzzing the loader and the plan reader (60 s)"
 scripts/fuzz.sh 60 2>&1 | tail -n 4
 
-echo "== tests"
+echo "== tests (Incus 6.0 LTS on the host)"
 swift test --skip-build --disable-swift-testing "$@"
+
+# The end-to-end tests again, inside each Incus 7 server's network namespace: its containers, published
+# ports and registry are reachable only from there.
+for series in "${incus7_series[@]}"; do
+  INCUS7_SERIES=$series scripts/incus7-env.sh start >/dev/null
+  version=$(INCUS7_SERIES=$series scripts/incus7-env.sh status)
+  echo "== end-to-end tests (Incus 7, $series: $version)"
+  INCUS7_SERIES=$series scripts/incus7-env.sh exec env INCUS_TEST_ENV_SCRIPT=scripts/incus7-env.sh \
+    INCUS7_SERIES="$series" swift test --skip-build --disable-swift-testing --filter 'EndToEndTests|CommandLineTests' "$@"
+  if [ "$keep_incus" = false ]; then INCUS7_SERIES=$series scripts/incus7-env.sh stop >/dev/null 2>&1; fi
+done

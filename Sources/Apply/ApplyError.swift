@@ -4,6 +4,10 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
     case clientConfig(path: String, reason: String)
     /// An OCI image on a server without the `instance_oci` API extension.
     case ociUnsupported(instance: String, image: String, serverVersion: String)
+    /// An OCI image whose manifest or config cannot be read from its registry.
+    case imageUnavailable(services: [String], image: String, reason: String)
+    /// `entrypoint: []` and no `command` on an image without CMD: nothing to run.
+    case nothingToRun(instance: String, image: String)
     /// A `local:` image alias that is not in the server's image store.
     case missingImage(instance: String, alias: String)
     /// An image remote named in the plan is not in the incus client config.
@@ -37,6 +41,14 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
             return "instance \(instance) uses OCI image \(image), but the Incus server (version \(version)) has no "
                 + "OCI support (API extension instance_oci, Incus 6.3 or later). Upgrade the server or map the "
                 + "service to an Incus image with `x-incus: {image: REMOTE:ALIAS}`. Nothing was created."
+        case .imageUnavailable(let services, let image, let reason):
+            let names = services.count == 1 ? "service \(services[0])" : "services " + services.joined(separator: ", ")
+            return "\(names) use\(services.count == 1 ? "s" : "") OCI image \(image), which cannot be read from its "
+                + "registry: \(reason). Check the reference and that the registry answers (its CA must be in the "
+                + "system's store or in $SSL_CERT_FILE). Nothing was created."
+        case .nothingToRun(let instance, let image):
+            return "instance \(instance) has `entrypoint: []` and no command, and image \(image) has no CMD: "
+                + "there is nothing to run (docker refuses it too). Give the service a command. Nothing was created."
         case .missingImage(let instance, let alias):
             return "instance \(instance) uses image local:\(alias), but the server's image store has no alias "
                 + "\"\(alias)\". Import the image (`incus image import … --alias \(alias)`) or change `x-incus.image`."

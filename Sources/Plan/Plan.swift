@@ -168,22 +168,48 @@ public struct PlanFile: Equatable, Sendable {
     }
 }
 
-/// A value known only once an instance runs, such as its DHCP address.
+/// A value known only at apply time: an instance's DHCP address (once it runs), or a value of an OCI
+/// image's config (once the image is resolved on its registry).
 public struct PlanPlaceholder: Equatable, Sendable {
+    /// The instance whose address it is; empty for an image value.
     public var instance: String
-    /// The NIC device name.
+    /// The NIC device name; empty for an image value.
     public var device: String
-    /// `ipv4` or `ipv6`.
+    /// `ipv4` or `ipv6`; empty for an image value.
     public var family: String
+    /// The normalized OCI reference whose config holds the value; empty for an address.
+    public var image: String
+    /// `entrypoint` or `cmd`: which list of the image's config, shell-quoted and joined by spaces as
+    /// Incus's `oci.entrypoint` takes it; empty for an address.
+    public var property: String
     /// JSON pointers (into the plan) of every string that contains `{{token}}`; apply substitutes there only.
     public var pointers: [String]
 
+    /// An address placeholder.
     public init(instance: String, device: String, family: String, pointers: [String]) {
         self.instance = instance
         self.device = device
         self.family = family
+        self.image = ""
+        self.property = ""
         self.pointers = pointers
     }
+
+    /// An image value placeholder.
+    public init(image: String, property: String, pointers: [String]) {
+        self.instance = ""
+        self.device = ""
+        self.family = ""
+        self.image = image
+        self.property = property
+        self.pointers = pointers
+    }
+
+    /// True for a value of an image's config, false for an address.
+    public var isImageValue: Bool { !image.isEmpty }
+
+    /// The token of an image value placeholder: `image.entrypoint:docker.io/library/nginx:latest`.
+    public static func imageToken(property: String, image: String) -> String { "image.\(property):\(image)" }
 }
 
 /// A compile-time warning kept in the plan for reviewers.

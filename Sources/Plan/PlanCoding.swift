@@ -25,10 +25,15 @@ extension Plan {
             "project": .object(["name": .string(project.name), "config": .stringMap(project.config)]),
             "placeholders": .object(
                 placeholders.mapValues {
-                    .object([
-                        "instance": .string($0.instance), "device": .string($0.device),
-                        "family": .string($0.family), "pointers": .array($0.pointers.map { .string($0) }),
-                    ])
+                    $0.isImageValue
+                        ? .object([
+                            "image": .string($0.image), "property": .string($0.property),
+                            "pointers": .array($0.pointers.map { .string($0) }),
+                        ])
+                        : .object([
+                            "instance": .string($0.instance), "device": .string($0.device),
+                            "family": .string($0.family), "pointers": .array($0.pointers.map { .string($0) }),
+                        ])
                 }),
             "warnings": .array(
                 warnings.map {
@@ -132,10 +137,16 @@ extension Plan {
                     }))
         }
         for (token, placeholder) in try root.members("placeholders") {
-            placeholders[token] = PlanPlaceholder(
-                instance: try placeholder.string("instance"), device: try placeholder.string("device"),
-                family: try placeholder.string("family"),
-                pointers: try placeholder.array("pointers").map { try $0.asString() })
+            let pointers = try placeholder.array("pointers").map { try $0.asString() }
+            if placeholder.value.objectValue?["image"] != nil {
+                placeholders[token] = PlanPlaceholder(
+                    image: try placeholder.string("image"), property: try placeholder.string("property"),
+                    pointers: pointers)
+            } else {
+                placeholders[token] = PlanPlaceholder(
+                    instance: try placeholder.string("instance"), device: try placeholder.string("device"),
+                    family: try placeholder.string("family"), pointers: pointers)
+            }
         }
         warnings = try root.array("warnings").map { warning in
             PlanWarning(

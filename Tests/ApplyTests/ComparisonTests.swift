@@ -43,27 +43,24 @@ final class ComparisonTests: XCTestCase {
     func testProxyFallback() {
         let nat = ["type": "proxy", "nat": "true", "listen": "tcp:0.0.0.0:8080", "connect": "tcp:10.1.2.3:80"]
         XCTAssertTrue(ProxyFallback.isNATProxy(nat))
-        XCTAssertTrue(ProxyFallback.listensOnWildcard(nat))
         XCTAssertEqual(
             ProxyFallback.userspace(nat),
             ["type": "proxy", "listen": "tcp:0.0.0.0:8080", "connect": "tcp:127.0.0.1:80"])
         let six = ["type": "proxy", "nat": "true", "listen": "udp:[::]:53", "connect": "udp:[fd00::5]:53"]
-        XCTAssertTrue(ProxyFallback.listensOnWildcard(six))
         XCTAssertEqual(ProxyFallback.userspace(six)["connect"], "udp:[::1]:53")
-        XCTAssertFalse(ProxyFallback.listensOnWildcard(["listen": "tcp:10.1.2.1:8080"]))
     }
 
     func testDesiredInstanceDefersPlaceholderDevicesAndPinsNIC() {
         var plan = PlanFixtures.web(project: "demo", network: "n")
         PlanFixtures.addNATProxy(to: &plan, listen: "tcp:10.0.0.1:8080")
         let index = PlaceholderIndex(plan: plan)
-        let before = DesiredInstance.build("web-1", plan: plan, index: index, values: [:], natWildcardSupported: false)
+        let before = DesiredInstance.build("web-1", plan: plan, index: index, values: [:])
         XCTAssertEqual(before.pendingDevices, ["proxy-nat"])
         XCTAssertNil(before.devices["eth0"]?["ipv4.address"])
         XCTAssertEqual(before.config["environment.LITERAL"], "{{not-a-placeholder}}", "literal braces stay")
 
         let after = DesiredInstance.build(
-            "web-1", plan: plan, index: index, values: ["web-1.eth0.ipv4": "10.0.0.5"], natWildcardSupported: false)
+            "web-1", plan: plan, index: index, values: ["web-1.eth0.ipv4": "10.0.0.5"])
         XCTAssertEqual(after.pendingDevices, [])
         XCTAssertEqual(after.devices["proxy-nat"]?["connect"], "tcp:10.0.0.5:80")
         XCTAssertEqual(after.devices["eth0"]?["ipv4.address"], "10.0.0.5")
@@ -71,19 +68,30 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(after.config["environment.LITERAL"], "{{not-a-placeholder}}", "literal braces stay")
     }
 
-    func testWildcardNATFallsBackBeforeIncus72Only() {
+    func testLoopbackCompanionsAreLateAndLeftOutWhereTheirNATProxyFellBack() {
         var plan = PlanFixtures.web(project: "demo", network: "n")
         PlanFixtures.addNATProxy(to: &plan, listen: "tcp:0.0.0.0:8080")
+        let companion = [
+            "type": "proxy", "bind": "host", "listen": "tcp:127.0.0.1:8080", "connect": "tcp:127.0.0.1:80",
+        ]
+        plan.instances["web-1"]?.devices["proxy-nat-loopback"] = companion
         let index = PlaceholderIndex(plan: plan)
-        let values = ["web-1.eth0.ipv4": "10.0.0.5"]
-        let old = DesiredInstance.build("web-1", plan: plan, index: index, values: values, natWildcardSupported: false)
-        XCTAssertEqual(old.devices["proxy-nat"]?["nat"], nil)
-        XCTAssertEqual(old.devices["proxy-nat"]?["connect"], "tcp:127.0.0.1:80")
-        XCTAssertNotNil(old.fallbacks["proxy-nat"])
-        let new = DesiredInstance.build("web-1", plan: plan, index: index, values: values, natWildcardSupported: true)
-        XCTAssertEqual(new.devices["proxy-nat"]?["nat"], "true")
-        XCTAssertEqual(ServerInfo(version: "7.2", extensions: []).isAtLeast(7, 2), true)
-        XCTAssertEqual(ServerInfo(version: "6.0.4", extensions: []).isAtLeast(7, 2), false)
+        let desired = DesiredInstance.build("web-1", plan: plan, index: index, values: ["web-1.eth0.ipv4": "10.0.0.5"])
+        XCTAssertEqual(desired.devices["proxy-nat"]?["nat"], "true", "NAT is tried on every server")
+        XCTAssertEqual(desired.lateDevices, ["proxy-nat", "proxy-nat-loopback"])
+        let nat = desired.devices["proxy-nat"] ?? [:]
+        func server(_ proxy: [String: String]) -> ServerInstance {
+            ServerInstance(
+                name: "web-1", status: "Running", config: [:], devices: ["proxy-nat": proxy], profiles: [],
+                description: "", raw: .object([:]))
+        }
+        XCTAssertEqual(
+            desired.withoutCompanionsOfFallbacks(server: server(nat)).devices["proxy-nat-loopback"], companion)
+        let fellBack = desired.withoutCompanionsOfFallbacks(server: server(ProxyFallback.userspace(nat)))
+        XCTAssertNil(fellBack.devices["proxy-nat-loopback"])
+        XCTAssertEqual(fellBack.lateDevices, ["proxy-nat"])
+        XCTAssertEqual(LoopbackCompanion.parent(of: "port-tcp-8080-loopback6"), "port-tcp-8080")
+        XCTAssertNil(LoopbackCompanion.parent(of: "port-tcp-8080"))
     }
 
     func testPinnedValuesComeFromMatchingNICsOnly() {

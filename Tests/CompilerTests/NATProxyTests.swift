@@ -30,7 +30,10 @@ final class NATProxyTests: XCTestCase {
         XCTAssertEqual(natInstances.keys.sorted(), userspaceInstances.keys.sorted())
         var natDevices = 0
         for (name, instance) in natInstances {
-            let devices = try XCTUnwrap(instance["devices"]?.objectValue)
+            // A NAT proxy on a wildcard address brings loopback companions that the userspace plan has no use for.
+            let devices = try XCTUnwrap(instance["devices"]?.objectValue).filter {
+                LoopbackCompanion.parent(of: $0.key) == nil
+            }
             let userspaceDevices = try XCTUnwrap(userspaceInstances[name]?["devices"]?.objectValue)
             XCTAssertEqual(devices.keys.sorted(), userspaceDevices.keys.sorted(), name)
             for (deviceName, device) in devices {

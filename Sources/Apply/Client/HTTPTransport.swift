@@ -58,13 +58,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 
     /// Prepares a transport for `endpoint`; no connection is made until the first request.
     public init(endpoint: IncusEndpoint) {
-        CurlTransport.initializeOnce
         self.endpoint = endpoint
     }
-
-    private static let initializeOnce: Void = {
-        curl_global_init(Int(CURL_GLOBAL_ALL))
-    }()
 
     public var endpointDescription: String { endpoint.description }
 
@@ -75,37 +70,63 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     public func perform(method: String, path: String, body: Data?, headers extra: [String: String], timeoutSeconds: Int)
         throws -> HTTPResponse
     {
-        guard let handle = curl_easy_init() else {
-            throw TransportError(
-                request: "\(method) \(path)", endpoint: endpointDescription, reason: "curl_easy_init failed")
+        var requestHeaders = ["Content-Type": "application/json"]
+        requestHeaders.merge(extra) { _, given in given }
+        let url: String
+        switch endpoint {
+        case .unixSocket: url = "http://incus" + path
+        case .https(let base, _, _, _): url = base + path
         }
+        let endpoint = endpoint
+        do {
+            return try CurlRequest.perform(
+                method: method, url: url, headers: requestHeaders, body: body, timeoutSeconds: timeoutSeconds
+            ) { handle in
+                switch endpoint {
+                case .unixSocket(let socketPath):
+                    _ = ccurl_setopt_string(handle, CURLOPT_UNIX_SOCKET_PATH, socketPath)
+                case .https(_, let certificate, let key, let serverCertificate):
+                    _ = ccurl_setopt_string(handle, CURLOPT_SSLCERT, certificate)
+                    _ = ccurl_setopt_string(handle, CURLOPT_SSLKEY, key)
+                    if let serverCertificate {
+                        // A pinned self-signed server certificate: trust exactly it, whatever its host name.
+                        _ = ccurl_setopt_string(handle, CURLOPT_CAINFO, serverCertificate)
+                        _ = ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
+                    }
+                }
+            }
+        } catch let failure as CurlRequest.Failure {
+            throw TransportError(request: "\(method) \(path)", endpoint: endpointDescription, reason: failure.reason)
+        }
+    }
+}
+
+/// One HTTP request through libcurl: the part the Incus transport and the registry client share.
+enum CurlRequest {
+    /// The request did not complete (connection, TLS, timeout): libcurl's reason.
+    struct Failure: Error {
+        var reason: String
+    }
+
+    /// Sends one request; `configure` sets what is particular to the caller (socket, certificates).
+    static func perform(
+        method: String, url: String, headers: [String: String], body: Data?, timeoutSeconds: Int,
+        configure: (UnsafeMutableRawPointer) -> Void
+    ) throws -> HTTPResponse {
+        _ = initializeOnce
+        guard let handle = curl_easy_init() else { throw Failure(reason: "curl_easy_init failed") }
         defer { curl_easy_cleanup(handle) }
         let sink = ResponseSink()
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
-        var headers: UnsafeMutablePointer<curl_slist>? = nil
-        var requestHeaders = ["Content-Type": "application/json"]
-        requestHeaders.merge(extra) { _, given in given }
-        for (name, value) in requestHeaders.sorted(by: { $0.key < $1.key }) {
-            headers = curl_slist_append(headers, "\(name): \(value)")
+        var headerList: UnsafeMutablePointer<curl_slist>? = nil
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
+            headerList = curl_slist_append(headerList, "\(name): \(value)")
         }
-        defer { curl_slist_free_all(headers) }
-
-        switch endpoint {
-        case .unixSocket(let socketPath):
-            _ = ccurl_setopt_string(handle, CURLOPT_UNIX_SOCKET_PATH, socketPath)
-            _ = ccurl_setopt_string(handle, CURLOPT_URL, "http://incus" + path)
-        case .https(let url, let certificate, let key, let serverCertificate):
-            _ = ccurl_setopt_string(handle, CURLOPT_URL, url + path)
-            _ = ccurl_setopt_string(handle, CURLOPT_SSLCERT, certificate)
-            _ = ccurl_setopt_string(handle, CURLOPT_SSLKEY, key)
-            if let serverCertificate {
-                // A pinned self-signed server certificate: trust exactly it, whatever its host name.
-                _ = ccurl_setopt_string(handle, CURLOPT_CAINFO, serverCertificate)
-                _ = ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
-            }
-        }
+        defer { curl_slist_free_all(headerList) }
+        _ = ccurl_setopt_string(handle, CURLOPT_URL, url)
+        configure(handle)
         _ = ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)
-        _ = ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
+        _ = ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
         _ = ccurl_setopt_long(handle, CURLOPT_TIMEOUT, timeoutSeconds)
         _ = ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, 10)
         _ = ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
@@ -122,6 +143,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
             let line = String(
                 decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
+            // A redirect's headers are followed by the next response's: keep the last response's only.
+            if line.hasPrefix("HTTP/") { sink.headers = [:] }
             if let colon = line.firstIndex(of: ":") {
                 let name = line[..<colon].lowercased()
                 let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -141,13 +164,16 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             return curl_easy_perform(handle)
         }
         guard code == CURLE_OK else {
-            let reason = curl_easy_strerror(code).map { String(cString: $0) } ?? "curl error \(code.rawValue)"
-            throw TransportError(request: "\(method) \(path)", endpoint: endpointDescription, reason: reason)
+            throw Failure(reason: curl_easy_strerror(code).map { String(cString: $0) } ?? "curl error \(code.rawValue)")
         }
         var status = 0
         _ = ccurl_getinfo_response_code(handle, &status)
         return HTTPResponse(status: status, body: sink.data, headers: sink.headers)
     }
+
+    private static let initializeOnce: Void = {
+        curl_global_init(Int(CURL_GLOBAL_ALL))
+    }()
 }
 
 /// Collects the response body written by libcurl's callback.

@@ -7,18 +7,13 @@ public struct ServerInfo: Sendable, Equatable {
     public var version: String
     /// `api_extensions`.
     public var extensions: Set<String>
+    /// `environment.architectures`, the first being the server's own (`x86_64`).
+    public var architectures: [String]
 
-    public init(version: String, extensions: Set<String>) {
+    public init(version: String, extensions: Set<String>, architectures: [String] = []) {
         self.version = version
         self.extensions = extensions
-    }
-
-    /// Whether the server version is at least `major.minor`; an unparsable version counts as old.
-    public func isAtLeast(_ major: Int, _ minor: Int) -> Bool {
-        let parts = version.split(separator: ".").map { Int($0.prefix(while: { $0.isNumber })) ?? 0 }
-        let serverMajor = parts.first ?? 0
-        let serverMinor = parts.count > 1 ? parts[1] : 0
-        return serverMajor > major || (serverMajor == major && serverMinor >= minor)
+        self.architectures = architectures
     }
 }
 
@@ -49,7 +44,8 @@ extension IncusClient {
         let metadata = try get("/1.0", action: "read", resource: "server information")
         let extensions = (metadata["api_extensions"]?.arrayValue ?? []).compactMap(\.stringValue)
         let version = metadata["environment"]?["server_version"]?.stringValue ?? "unknown"
-        return ServerInfo(version: version, extensions: Set(extensions))
+        let architectures = (metadata["environment"]?["architectures"]?.arrayValue ?? []).compactMap(\.stringValue)
+        return ServerInfo(version: version, extensions: Set(extensions), architectures: architectures)
     }
 
     /// Every instance of `project`, keyed by name.

@@ -124,7 +124,8 @@ public enum ApplyRun {
             return .unreachable
         case let error as ApplyError:
             switch error {
-            case .ociUnsupported, .missingImage, .unknownImageRemote, .notOwned, .missingExternal, .clientConfig,
+            case .ociUnsupported, .imageUnavailable, .nothingToRun, .missingImage, .unknownImageRemote, .notOwned,
+                .missingExternal, .clientConfig,
                 .fileSource, .locked:
                 return .refused
             case .sourceChanged:

@@ -1,12 +1,25 @@
+import Plan
+
 /// How plan values are compared with what the server holds.
 ///
 /// The server adds keys of its own (`volatile.*`, `image.*` on instances; default features on projects;
 /// generated addresses on networks). Those never count as a difference; everything the plan states
 /// must match exactly.
 public enum ConfigComparison {
-    /// Instance config keys that Incus writes itself.
+    /// Instance config keys that Incus writes itself: `volatile.*`, `image.*`, and the working
+    /// directory and user an OCI container gets from its image (compared only where the plan sets them).
     public static func isServerManagedInstanceKey(_ key: String) -> Bool {
-        key.hasPrefix("volatile.") || key.hasPrefix("image.")
+        key.hasPrefix("volatile.") || key.hasPrefix("image.") || ociImageKeys.contains(key)
+    }
+
+    private static let ociImageKeys: Set<String> = ["oci.cwd", "oci.uid", "oci.gid"]
+
+    /// Whether two values of instance config `key` mean the same: `oci.entrypoint` is a command
+    /// line, equal when it splits into the same words (Incus quotes an image's own differently).
+    static func sameInstanceValue(_ key: String, _ plan: String?, _ server: String?) -> Bool {
+        if plan == server { return true }
+        guard key == "oci.entrypoint", let plan, let server else { return false }
+        return ShellQuoting.split(plan).map { $0 == ShellQuoting.split(server) } ?? false
     }
 
     /// Network keys Incus fills in when the plan leaves them out (or says `auto`).
@@ -19,7 +32,7 @@ public enum ConfigComparison {
         var keys = Set(plan.keys)
         keys.formUnion(server.keys.filter { !isServerManagedInstanceKey($0) })
         keys.subtract(ignoring)
-        return keys.filter { plan[$0] != server[$0] }.sorted()
+        return keys.filter { !sameInstanceValue($0, plan[$0], server[$0]) }.sorted()
     }
 
     /// Device names that differ (added, removed or changed), ignoring `ignoring`.

@@ -5,12 +5,6 @@ public enum ProxyFallback {
         device["type"] == "proxy" && ["true", "1", "yes", "on"].contains(device["nat"]?.lowercased() ?? "")
     }
 
-    /// Whether the proxy listens on a wildcard address, which NAT mode accepts only from Incus 7.2.
-    public static func listensOnWildcard(_ device: [String: String]) -> Bool {
-        guard let address = address(of: device["listen"] ?? "") else { return false }
-        return address == "0.0.0.0" || address == "::" || address == "[::]"
-    }
-
     /// The userspace equivalent of a NAT proxy: no `nat`, connecting to the container's loopback
     /// (127.0.0.1 or ::1, the family of the original connect address) on the same port.
     public static func userspace(_ device: [String: String]) -> [String: String] {
@@ -21,11 +15,6 @@ public enum ProxyFallback {
             result["connect"] = "\(parts.proto):\(loopback):\(parts.port)"
         }
         return result
-    }
-
-    /// The address part of `proto:address:port` (brackets kept for IPv6).
-    static func address(of endpoint: String) -> String? {
-        split(endpoint)?.address
     }
 
     private static func split(_ endpoint: String) -> (proto: String, address: String, port: String)? {

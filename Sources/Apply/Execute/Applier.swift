@@ -118,8 +118,9 @@ public enum Applier {
             needsRemotes
             ? try IncusClientConfig.load(environment: options.environment)
             : IncusClientConfig(directory: options.environment["INCUS_CONF"] ?? "~/.config/incus", remotes: [:])
+        let adapted = try ServerCapabilities.adapt(plan, client: client, server: server, reporter: reporter)
         return ApplyContext(
-            client: client, plan: plan, options: options, reporter: reporter, server: server,
+            client: client, plan: adapted, options: options, reporter: reporter, server: server,
             clientConfig: clientConfig, fileContents: fileContents)
     }
 

@@ -13,6 +13,8 @@ final class ApplyContext: @unchecked Sendable {
     let clientConfig: IncusClientConfig
     /// The bytes of every instance file (instance → target), read before the first request.
     let fileContents: [String: [String: Data]]
+    /// The plan's OCI images, resolved on their registries by the preflight checks.
+    let images = ResolvedImages()
 
     init(
         client: IncusClient, plan: Plan, options: ApplyOptions, reporter: Reporter, server: ServerInfo,
@@ -34,9 +36,6 @@ final class ApplyContext: @unchecked Sendable {
 
     /// The owner marker value (`user.compose.project`).
     var marker: String { plan.project.config[PlanValidator.markerKey] ?? plan.project.name }
-
-    /// NAT proxies may listen on 0.0.0.0 / :: from Incus 7.2 on.
-    var natWildcardSupported: Bool { server.isAtLeast(7, 2) }
 
     /// `instance NAME (project P)`, the way action lines name an instance.
     func describeInstance(_ name: String) -> String { "instance \(name) (project \(project))" }

@@ -30,6 +30,7 @@ struct InstanceConverger {
         }
         var desired = build(name)
         if let current = server {
+            desired = desired.withoutCompanionsOfFallbacks(server: current)
             let changes = differences(desired, current)
             if !changes.isEmpty {
                 if context.options.dryRun {
@@ -100,9 +101,10 @@ struct InstanceConverger {
     }
 
     private func build(_ name: String) -> DesiredInstance {
-        DesiredInstance.build(
+        let image = context.plan.instances[name]?.image
+        return DesiredInstance.build(
             name, plan: context.plan, index: context.index, values: context.values.snapshot,
-            natWildcardSupported: context.natWildcardSupported)
+            imageDefaults: image?.kind == "oci" ? context.images.instanceDefaults(image?.reference ?? "") : [:])
     }
 
     /// What differs between the desired state and the server, as short labels; late devices whose
@@ -180,12 +182,10 @@ struct InstanceConverger {
             server = try requests.fetch(name)
             wrote = true
         }
+        // Sorted, a NAT proxy comes before its loopback companions, which are left out once it fell back.
         for device in desired.lateDevices.sorted() {
-            guard let planned = desired.devices[device] else { continue }
+            guard let planned = desired.withoutCompanionsOfFallbacks(server: server).devices[device] else { continue }
             if DesiredInstance.deviceMatches(desired: planned, server: server.devices[device]) { continue }
-            if let reason = desired.fallbacks[device] {
-                context.reporter.fallback("proxy \(device) of \(context.describeInstance(name))", reason: reason)
-            }
             server = try setDevice(device, planned, on: server)
             wrote = true
         }

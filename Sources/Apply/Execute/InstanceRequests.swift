@@ -13,14 +13,20 @@ struct InstanceRequests {
     /// Creates a stopped container with no profiles and exactly the given config and devices.
     func create(_ name: String, config: [String: String], devices: [String: [String: String]]) throws {
         guard let instance = context.plan.instances[name] else { return }
-        try client.send(
-            "POST", "/1.0/instances", project: project,
-            body: .object([
-                "name": .string(name), "type": .string("container"), "profiles": .array([]),
-                "config": .stringMap(config), "devices": .object(devices.mapValues { .stringMap($0) }),
-                "source": ImageSource.make(instance.image, clientConfig: context.clientConfig),
-                "start": .bool(false),
-            ]), action: "create instance", resource: resource(name))
+        guard instance.image.kind == "oci" else { return try send(instance) }
+        try context.images.creating(instance.image.reference, instance: name, reporter: context.reporter) {
+            try send(instance)
+        }
+        func send(_ instance: PlanInstance) throws {
+            try client.send(
+                "POST", "/1.0/instances", project: project,
+                body: .object([
+                    "name": .string(name), "type": .string("container"), "profiles": .array([]),
+                    "config": .stringMap(config), "devices": .object(devices.mapValues { .stringMap($0) }),
+                    "source": ImageSource.make(instance.image, clientConfig: context.clientConfig),
+                    "start": .bool(false),
+                ]), action: "create instance", resource: resource(name))
+        }
     }
 
     func start(_ name: String) throws {

@@ -54,8 +54,8 @@ enum Preflight {
         return snapshot
     }
 
-    /// OCI images need `instance_oci`; remote images need a remote in the client config; local
-    /// aliases must exist in the server's image store.
+    /// OCI images need `instance_oci` and a registry that serves them; remote images need a remote in
+    /// the client config; local aliases must exist in the server's image store.
     private static func checkImages(_ context: ApplyContext) throws {
         var checkedAliases: Set<String> = []
         for name in context.plan.instances.keys.sorted() {
@@ -66,6 +66,8 @@ enum Preflight {
                     throw ApplyError.ociUnsupported(
                         instance: name, image: image.reference, serverVersion: context.server.version)
                 }
+                try resolve(image.reference, context)
+                try checkSomethingRuns(name, context)
             default:
                 if image.remote == "local" {
                     guard !checkedAliases.contains(image.reference) else { continue }
@@ -80,6 +82,38 @@ enum Preflight {
                     )
                 }
             }
+        }
+    }
+
+    /// Reads the image's config from its registry once per apply and records the values of its
+    /// placeholders (the image's ENTRYPOINT and CMD).
+    private static func resolve(_ reference: String, _ context: ApplyContext) throws {
+        guard context.images.config(reference) == nil else { return }
+        let registry = RegistryClient(
+            caBundle: context.options.environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 },
+            architecture: OCIImageConfig.platformArchitecture(incus: context.server.architectures.first ?? "x86_64"))
+        let config: OCIImageConfig
+        do {
+            config = try registry.imageConfig(reference)
+        } catch let error as RegistryError {
+            let services = Set(context.plan.instances.values.filter { $0.image.reference == reference }.map(\.service))
+            throw ApplyError.imageUnavailable(services: services.sorted(), image: reference, reason: error.reason)
+        }
+        context.images.record(config, for: reference)
+        for (token, placeholder) in context.plan.placeholders where placeholder.image == reference {
+            if let value = config.value(of: placeholder.property) { context.values.set(token, value) }
+        }
+    }
+
+    /// `entrypoint: []` without a command runs the image's CMD: refused when there is none.
+    private static func checkSomethingRuns(_ name: String, _ context: ApplyContext) throws {
+        guard let instance = context.plan.instances[name], let entrypoint = instance.config["oci.entrypoint"] else {
+            return
+        }
+        let pointer = JSONPointer.make(["instances", name, "config", "oci.entrypoint"])
+        let resolved = context.index.resolve(entrypoint, at: pointer, values: context.values.snapshot)
+        if let resolved, resolved.allSatisfy({ $0 == " " }) {
+            throw ApplyError.nothingToRun(instance: name, image: instance.image.reference)
         }
     }
 }

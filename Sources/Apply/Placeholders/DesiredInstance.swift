@@ -12,20 +12,19 @@ public struct DesiredInstance: Equatable, Sendable {
     /// Devices whose placeholders are not known yet.
     public var pendingDevices: Set<String>
     /// Devices added only after the instance first starts: NAT proxies (Incus checks their connect
-    /// address against the NIC's pinned address) and devices that used placeholders.
+    /// address against the NIC's pinned address, and some servers refuse them, see `ProxyFallback`),
+    /// their loopback companions (which need to know whether the NAT proxy stayed NAT) and devices
+    /// that used placeholders.
     public var lateDevices: Set<String>
-    /// Devices turned into userspace proxies before sending, with the reason.
-    public var fallbacks: [String: String]
 
-    /// Builds the desired state of plan instance `name`.
-    ///
-    /// `natWildcardSupported` is false on servers older than Incus 7.2: NAT proxies listening on a
-    /// wildcard address are then sent as userspace proxies.
+    /// Builds the desired state of plan instance `name`. `imageDefaults` are the config keys the
+    /// server sets from an OCI image (its environment and command line), expected where the plan
+    /// does not set the key.
     public static func build(
-        _ name: String, plan: Plan, index: PlaceholderIndex, values: [String: String], natWildcardSupported: Bool
+        _ name: String, plan: Plan, index: PlaceholderIndex, values: [String: String],
+        imageDefaults: [String: String] = [:]
     ) -> DesiredInstance {
-        var result = DesiredInstance(
-            config: [:], devices: [:], pendingKeys: [], pendingDevices: [], lateDevices: [], fallbacks: [:])
+        var result = DesiredInstance(config: [:], devices: [:], pendingKeys: [], pendingDevices: [], lateDevices: [])
         guard let instance = plan.instances[name] else { return result }
         for (key, value) in instance.config {
             let pointer = JSONPointer.make(["instances", name, "config", key])
@@ -34,6 +33,9 @@ public struct DesiredInstance: Equatable, Sendable {
             } else {
                 result.pendingKeys.insert(key)
             }
+        }
+        for (key, value) in imageDefaults where instance.config[key] == nil {
+            result.config[key] = value
         }
         for (deviceName, device) in instance.devices {
             var resolvedDevice: [String: String] = [:]
@@ -48,14 +50,10 @@ public struct DesiredInstance: Equatable, Sendable {
                 continue
             }
             let isNAT = ProxyFallback.isNATProxy(resolvedDevice)
-            if isNAT && !natWildcardSupported
-                && ProxyFallback.listensOnWildcard(resolvedDevice)
-            {
-                resolvedDevice = ProxyFallback.userspace(resolvedDevice)
-                result.fallbacks[deviceName] =
-                    "NAT proxies cannot listen on a wildcard address before Incus 7.2; using a userspace proxy"
+            let isCompanion = LoopbackCompanion.parent(of: deviceName).map {
+                instance.devices[$0].map(ProxyFallback.isNATProxy) ?? false
             }
-            if usesPlaceholder || isNAT { result.lateDevices.insert(deviceName) }
+            if usesPlaceholder || isNAT || isCompanion == true { result.lateDevices.insert(deviceName) }
             result.devices[deviceName] = resolvedDevice
         }
         for token in index.ownTokens(of: name) {
@@ -67,6 +65,20 @@ public struct DesiredInstance: Equatable, Sendable {
                 nic[key] = value
                 result.devices[placeholder.device] = nic
             }
+        }
+        return result
+    }
+
+    /// This desired state without the loopback companions of NAT proxies that the server holds as
+    /// their userspace fallback: that proxy's wildcard listener already answers on loopback.
+    public func withoutCompanionsOfFallbacks(server: ServerInstance) -> DesiredInstance {
+        var result = self
+        for name in devices.keys.sorted() {
+            guard let parent = LoopbackCompanion.parent(of: name), let planned = devices[parent],
+                ProxyFallback.isNATProxy(planned), server.devices[parent] == ProxyFallback.userspace(planned)
+            else { continue }
+            result.devices[name] = nil
+            result.lateDevices.remove(name)
         }
         return result
     }

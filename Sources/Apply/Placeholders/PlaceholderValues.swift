@@ -63,11 +63,15 @@ public struct PlaceholderIndex: Sendable {
         return result
     }
 
-    /// Whether any value of the instance uses a token owned by another instance.
+    /// Whether any value of the instance uses an address of another instance. (Image values are
+    /// known before any instance is converged.)
     public func usesForeignTokens(_ instance: String) -> Bool {
         let prefix = JSONPointer.make(["instances", instance]) + "/"
         return tokensByPointer.contains { pointer, tokens in
-            pointer.hasPrefix(prefix) && tokens.contains { plan.placeholders[$0]?.instance != instance }
+            pointer.hasPrefix(prefix)
+                && tokens.contains { token in
+                    plan.placeholders[token].map { !$0.isImageValue && $0.instance != instance } ?? false
+                }
         }
     }
 

@@ -138,6 +138,10 @@ public enum PlanValidator {
         for token in plan.placeholders.keys.sorted() {
             guard let placeholder = plan.placeholders[token] else { continue }
             let pointer = JSONPointer.make(["placeholders", token])
+            if placeholder.isImageValue {
+                try checkImagePlaceholder(token, placeholder, plan: plan, document: document)
+                continue
+            }
             guard let instance = plan.instances[placeholder.instance] else {
                 throw PlanError(
                     "placeholder for unknown instance \"\(placeholder.instance)\"", at: pointer + "/instance")
@@ -167,6 +171,41 @@ public enum PlanValidator {
                         "\(target) is not a place apply substitutes (instance config or device values, network config)",
                         at: at)
                 }
+            }
+        }
+    }
+
+    /// An image value is used only in `oci.entrypoint` of instances of that OCI image.
+    private static func checkImagePlaceholder(
+        _ token: String, _ placeholder: PlanPlaceholder, plan: Plan, document: JSONValue
+    ) throws {
+        let pointer = JSONPointer.make(["placeholders", token])
+        guard ["entrypoint", "cmd"].contains(placeholder.property) else {
+            throw PlanError(
+                "unknown image property \"\(placeholder.property)\" (entrypoint or cmd)", at: pointer + "/property")
+        }
+        guard token == PlanPlaceholder.imageToken(property: placeholder.property, image: placeholder.image) else {
+            throw PlanError(
+                "the token of this image value must be \(PlanPlaceholder.imageToken(property: placeholder.property, image: placeholder.image))",
+                at: pointer)
+        }
+        guard !placeholder.pointers.isEmpty else {
+            throw PlanError("placeholder is used nowhere (no pointers)", at: pointer + "/pointers")
+        }
+        for (index, target) in placeholder.pointers.enumerated() {
+            let at = pointer + "/pointers/\(index)"
+            guard case .instanceConfig(let name, "oci.entrypoint") = PlaceholderSites.site(of: target),
+                let instance = plan.instances[name], instance.image.kind == "oci",
+                instance.image.reference == placeholder.image
+            else {
+                throw PlanError(
+                    "an image value is used only in oci.entrypoint of an instance of image \(placeholder.image)", at: at
+                )
+            }
+            guard let text = JSONPointer.resolve(target, in: document)?.stringValue,
+                PlaceholderTokens.tokens(in: text).contains(token)
+            else {
+                throw PlanError("the value at \(target) does not contain {{\(token)}}", at: at)
             }
         }
     }

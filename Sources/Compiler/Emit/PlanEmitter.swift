@@ -68,6 +68,18 @@ public enum PlanEmitter {
         writer.member("placeholders", depth: 0)
         try writer.writeObject(plan.placeholders, depth: 1) { writer, placeholder, depth in
             writer.openObject()
+            if placeholder.isImageValue {
+                writer.member("image", first: true, depth: depth)
+                writer.writeString(placeholder.image)
+                writer.member("pointers", depth: depth)
+                writer.writeArray(placeholder.pointers, depth: depth + 1) { writer, pointer, _ in
+                    writer.writeString(pointer)
+                }
+                writer.member("property", depth: depth)
+                writer.writeString(placeholder.property)
+                writer.closeObject(depth: depth)
+                return
+            }
             writer.member("device", first: true, depth: depth)
             writer.writeString(placeholder.device)
             writer.member("family", depth: depth)

@@ -13,17 +13,18 @@ enum InstanceBuilder {
         let image = try service.image(context: &context)
         let incusExtension = try IncusExtension.read(from: node, path: path, allowedOptions: ServiceTranslator.options)
         let natRequested = try incusExtension.options["nat-proxy"].map { try natFlag($0, path: path) } ?? false
+        var imageValues: [(token: String, property: String)] = []
         var config = try InstanceConfig.make(
-            service: node, name: service.name, path: path, isOCI: image.kind == "oci", context: &context)
-        for key in ["hostname", "domainname"] {
-            if let value = node[key]?.scalarText, !(key == "hostname" && names == [value]) {
-                context.warn(
-                    "hostname",
-                    "Incus sets an instance's hostname to its name (\(names.joined(separator: ", "))); \(key) '\(value)' is not applied",
-                    at: node[key]?.location)
-            }
+            service: node, name: service.name, path: path, ociImage: image.kind == "oci" ? image.reference : nil,
+            imageValues: &imageValues, context: &context)
+        if let value = node["hostname"]?.scalarText, names != [value] {
+            context.warn(
+                "hostname",
+                "Incus sets an instance's hostname to its name (\(names.joined(separator: ", "))); hostname '\(value)' is not applied",
+                at: node["hostname"]?.location)
         }
         UnsupportedKeys.warn(node, context: &context)
+        PullPolicy.warn(node, isOCI: image.kind == "oci", context: &context)
 
         var namer = DeviceNamer(reserved: ["root"])
         var sharedDevices: [String: [String: String]] = [
@@ -120,6 +121,11 @@ enum InstanceBuilder {
                         context: &context)
                 {
                     device = nat.device
+                    if let network = nics.first?.network {
+                        for companion in NATProxy.loopbackCompanions(for: port, network: network) {
+                            devices[portNamer.name(deviceName + companion.suffix)] = companion.device
+                        }
+                    }
                     if let token = nat.token {
                         let pointer = JSONPointer.make(["instances", instanceName, "devices", deviceName, "connect"])
                         var entry =
@@ -138,6 +144,15 @@ enum InstanceBuilder {
                     "nat-network-choice",
                     "service is on \(nics.count) networks; NAT proxies connect through '\(first.network.composeName)' (\(first.name))",
                     at: incusExtension.options["nat-proxy"]?.location)
+            }
+            for value in imageValues {
+                let pointer = JSONPointer.make(["instances", instanceName, "config", "oci.entrypoint"])
+                var entry =
+                    placeholders[value.token]
+                    ?? PlanPlaceholder(image: image.reference, property: value.property, pointers: [])
+                entry.pointers.append(pointer)
+                entry.pointers.sort()
+                placeholders[value.token] = entry
             }
             instances.append(
                 (

@@ -1,7 +1,12 @@
+import Plan
+
 /// The Incus instance config a service's settings map to (shared by all its replicas).
 enum InstanceConfig {
+    /// `ociImage` is the normalized reference of an OCI image, `nil` for an Incus image. Image values
+    /// the config uses (the image's ENTRYPOINT or CMD) are added to `imageValues` as (token, property).
     static func make(
-        service: YAMLNode, name: String, path: String, isOCI: Bool, context: inout TranslationContext
+        service: YAMLNode, name: String, path: String, ociImage: String?,
+        imageValues: inout [(token: String, property: String)], context: inout TranslationContext
     ) throws -> [String: String] {
         var config: [String: String] = [:]
         // Room for every key at once: growing a dictionary rehashes all it holds.
@@ -25,7 +30,9 @@ enum InstanceConfig {
         }
         try ResourceLimits.apply(service, path: path, to: &config, context: &context)
         try RestartPolicy.apply(service, path: path, to: &config, context: &context)
-        try processSettings(service, path: path, isOCI: isOCI, to: &config, context: &context)
+        try processSettings(
+            service, path: path, ociImage: ociImage, to: &config, imageValues: &imageValues, context: &context)
+        try DNSSettings.apply(service, ociImage: ociImage, to: &config, context: &context)
         if let privileged = service["privileged"], try privileged.expectBool(path + ".privileged") {
             config["security.privileged"] = "true"
         }
@@ -34,15 +41,23 @@ enum InstanceConfig {
 
     /// command, entrypoint, working_dir and user: OCI instances have `oci.*` keys for them; Incus
     /// system images run their own init, so there they cannot apply.
+    ///
+    /// Incus runs `oci.entrypoint` as the whole command line, so it is the command docker would run:
+    /// `command` replaces the image's CMD and keeps its ENTRYPOINT; a non-empty `entrypoint` replaces
+    /// the ENTRYPOINT and drops the CMD (unless `command` is given too); `entrypoint: []` removes the
+    /// ENTRYPOINT and keeps the CMD; `command: []` is no command. The image's lists are placeholders
+    /// apply fills in from the registry.
     static func processSettings(
-        _ service: YAMLNode, path: String, isOCI: Bool, to config: inout [String: String],
-        context: inout TranslationContext
+        _ service: YAMLNode, path: String, ociImage: String?, to config: inout [String: String],
+        imageValues: inout [(token: String, property: String)], context: inout TranslationContext
     ) throws {
-        let entrypoint = try service["entrypoint"].map { try words($0, path: path + ".entrypoint") }
-        let command = try service["command"].map { try words($0, path: path + ".command") }
+        let entrypoint = try service["entrypoint"].flatMap {
+            try $0.isNull ? nil : words($0, path: path + ".entrypoint")
+        }
+        let command = try service["command"].flatMap { try $0.isNull ? nil : words($0, path: path + ".command") }
         let workingDirectory = try service["working_dir"].map { try $0.expectScalarText(path + ".working_dir") }
         let user = try service["user"].map { try $0.expectScalarText(path + ".user") }
-        guard isOCI else {
+        guard let ociImage else {
             for key in ["entrypoint", "command", "working_dir", "user"] {
                 if let node = service[key], !node.isNull {
                     context.warn(
@@ -53,17 +68,24 @@ enum InstanceConfig {
             }
             return
         }
-        if entrypoint != nil || command != nil {
-            let words = (entrypoint ?? []) + (command ?? [])
-            if !words.isEmpty {
-                if entrypoint == nil {
-                    context.warn(
-                        "command-without-entrypoint",
-                        "Incus runs oci.entrypoint as the whole command line; the image's own entrypoint is not prepended",
-                        at: service["command"]?.location)
-                }
-                config["oci.entrypoint"] = words.map(shellQuoted).joined(separator: " ")
-            }
+        func imageValue(_ property: String) -> String {
+            let token = PlanPlaceholder.imageToken(property: property, image: ociImage)
+            imageValues.append((token, property))
+            return "{{\(token)}}"
+        }
+        let commandLine = (command ?? []).map(ShellQuoting.quote).joined(separator: " ")
+        switch (entrypoint, command) {
+        case (let entrypoint?, _) where !entrypoint.isEmpty:
+            config["oci.entrypoint"] = (entrypoint + (command ?? [])).map(ShellQuoting.quote).joined(separator: " ")
+        case (nil, let command?) where !command.isEmpty:
+            config["oci.entrypoint"] = imageValue("entrypoint") + " " + commandLine
+        case (.some, let command?) where !command.isEmpty:
+            config["oci.entrypoint"] = commandLine
+        case (.some, _):
+            config["oci.entrypoint"] = imageValue("cmd")
+        default:
+            // Neither given: the image's ENTRYPOINT and CMD, which Incus sets by itself.
+            break
         }
         if let workingDirectory, !workingDirectory.isEmpty { config["oci.cwd"] = workingDirectory }
         if let user, !user.isEmpty {
@@ -85,25 +107,6 @@ enum InstanceConfig {
         return try node.expectSequence(path).enumerated().map {
             try $0.element.expectScalarText("\(path)[\($0.offset)]")
         }
-    }
-
-    /// Quotes a word for a POSIX shell only when it needs it.
-    static func shellQuoted(_ word: String) -> String {
-        // ASCII letters, digits and `-_./=:,@%+`, tested on the bytes: a character is safe exactly
-        // when it is one such byte (any other byte, as in `\r\n` or a non-ASCII character, is not).
-        let safe = word.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"):
-                return true
-            case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "="),
-                UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "@"), UInt8(ascii: "%"), UInt8(ascii: "+"):
-                return true
-            default: return false
-            }
-        }
-        if safe && !word.isEmpty { return word }
-        return "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 }
 
@@ -149,25 +152,44 @@ enum ResourceLimits {
     }
 }
 
-/// `restart` (and `deploy.restart_policy`) → `boot.autostart`.
+/// `restart` (and `deploy.restart_policy`) → `boot.autostart` (start with the host) and
+/// `boot.autorestart` (restart on an unexpected exit: Incus allows up to 10 restarts a minute).
 enum RestartPolicy {
+    /// How many restarts a minute Incus's `boot.autorestart` allows.
+    static let incusRestartLimit = 10
+
     static func apply(
         _ service: YAMLNode, path: String, to config: inout [String: String], context: inout TranslationContext
     ) throws {
         if let restartNode = service["restart"], !restartNode.isNull {
             let policy = try restartNode.expectScalarText(path + ".restart")
             switch policy {
-            case "no", "false": config["boot.autostart"] = "false"
-            case "always": config["boot.autostart"] = "true"
+            case "no", "false":
+                config["boot.autostart"] = "false"
+                config["boot.autorestart"] = "false"
+            case "always":
+                config["boot.autostart"] = "true"
+                config["boot.autorestart"] = "true"
             case "unless-stopped":
                 // Incus's default (no boot.autostart) restarts instances that were running at shutdown.
-                break
-            case _ where policy.hasPrefix("on-failure"):
+                config["boot.autorestart"] = "true"
+            case _ where policy == "on-failure" || policy.hasPrefix("on-failure:"):
                 config["boot.autostart"] = "false"
-                context.warn(
-                    "restart-on-failure",
-                    "Incus cannot restart a container when its process fails; restart: \(policy) only keeps it from starting at boot",
-                    at: restartNode.location)
+                config["boot.autorestart"] = "true"
+                let retries = policy.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init)
+                if let retries {
+                    guard let count = Int(retries), count >= 0 else {
+                        throw CompileError(
+                            "invalid restart policy '\(policy)': the retry count must be a whole number",
+                            at: restartNode.location, path: path + ".restart")
+                    }
+                    if count != incusRestartLimit {
+                        context.warn(
+                            "restart-on-failure",
+                            "Incus restarts a container up to \(incusRestartLimit) times a minute on an unexpected exit, with no other retry count; \(policy) is applied as that",
+                            at: restartNode.location)
+                    }
+                }
             default:
                 throw CompileError(
                     "invalid restart policy '\(policy)': expected no, always, on-failure[:N] or unless-stopped",
@@ -175,13 +197,15 @@ enum RestartPolicy {
             }
         } else if let condition = service["deploy"]?["restart_policy"]?["condition"] {
             switch condition.scalarText ?? "" {
-            case "none": config["boot.autostart"] = "false"
-            case "any": config["boot.autostart"] = "true"
+            case "none":
+                config["boot.autostart"] = "false"
+                config["boot.autorestart"] = "false"
+            case "any":
+                config["boot.autostart"] = "true"
+                config["boot.autorestart"] = "true"
             default:
                 config["boot.autostart"] = "false"
-                context.warn(
-                    "restart-on-failure", "Incus cannot restart a container when its process fails",
-                    at: condition.location)
+                config["boot.autorestart"] = "true"
             }
         }
     }

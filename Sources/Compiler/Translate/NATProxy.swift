@@ -1,3 +1,5 @@
+import Plan
+
 /// Kernel-mode (nftables DNAT) proxy devices for services with `x-incus.nat-proxy: true`.
 ///
 /// Incus accepts `nat=true` only for tcp↔tcp or udp↔udp, with `connect` on one of the NIC's static
@@ -46,6 +48,33 @@ enum NATProxy {
         let address = family == "ipv6" ? "[{{\(token.name)}}]" : "{{\(token.name)}}"
         device["connect"] = "\(port.protocolName):\(address):\(port.targetPorts)"
         return (device, token)
+    }
+
+    /// The userspace proxies on the host's loopback that accompany a NAT proxy for `port` when it
+    /// listens on a wildcard address (see `LoopbackCompanion`): 127.0.0.1, and ::1 when the network
+    /// has IPv6. They connect to the container's 127.0.0.1, as the service's userspace proxies do.
+    static func loopbackCompanions(for port: PublishedPort, network: ResolvedNetwork) -> [(
+        suffix: String, device: [String: String]
+    )] {
+        var addresses: [(suffix: String, listen: String)] = []
+        switch port.hostIP {
+        case nil:
+            addresses.append((LoopbackCompanion.suffixes[0], "127.0.0.1"))
+            if network.hasIPv6 { addresses.append((LoopbackCompanion.suffixes[1], "[::1]")) }
+        case "0.0.0.0": addresses.append((LoopbackCompanion.suffixes[0], "127.0.0.1"))
+        case "::": addresses.append((LoopbackCompanion.suffixes[1], "[::1]"))
+        default: break
+        }
+        return addresses.map { address in
+            (
+                address.suffix,
+                [
+                    "type": "proxy", "bind": "host",
+                    "listen": "\(port.protocolName):\(address.listen):\(port.published ?? "")",
+                    "connect": "\(port.protocolName):127.0.0.1:\(port.targetPorts)",
+                ]
+            )
+        }
     }
 
     /// 127.0.0.0/8 and ::1: DNAT in the host's prerouting and output chains never applies to them.

@@ -6,8 +6,6 @@ enum UnsupportedKeys {
         "cap_add": "Incus containers do not take per-container capability lists",
         "cap_drop": "Incus containers do not take per-container capability lists",
         "devices": "host devices need Incus unix-char/unix-block devices; add them in x-incus or a profile",
-        "dns": "DNS servers come from the Incus network's DHCP",
-        "dns_search": "DNS search domains come from the Incus network's DHCP",
         "extra_hosts": "Incus has no per-instance hosts entries",
         "logging": "Incus keeps the console log itself",
         "ulimits": "use x-incus limits.kernel.* keys",

@@ -39,22 +39,10 @@ final class CompiledProjectEndToEndTests: ComposeDirectoryTestCase {
         """
     }
 
-    /// Writes compose.yaml, compiles it and returns the plan file path.
-    private func compile(_ text: String) throws -> String {
-        try text.write(toFile: directory + "/compose.yaml", atomically: true, encoding: .utf8)
-        let output = Shell.run(
-            try CompilerBinary.path(), ["-f", directory + "/compose.yaml"], environment: environment)
-        XCTAssertEqual(output.status, 0, output.stderr)
-        let planPath = directory + "/plan.json"
-        try output.stdout.write(toFile: planPath, atomically: true, encoding: .utf8)
-        destroyAfterwards(try ApplyRun.loadPlan(planPath))
-        return planPath
-    }
-
     func testCompiledProjectConvergesServesAndScalesDown() throws {
         let userPort = Int.random(in: 20000...24999)
         let natPort = userPort + 1000
-        let planPath = try compile(compose(workers: 2, userPort: userPort, natPort: natPort))
+        let planPath = try compileProject(compose(workers: 2, userPort: userPort, natPort: natPort))
 
         let started = Date()
         let (first, lines) = run(planFile: planPath)
@@ -89,7 +77,7 @@ final class CompiledProjectEndToEndTests: ComposeDirectoryTestCase {
 
         let workerTwo = try query("/1.0/instances/workers-2?project=\(project)")["devices"]?["eth0"]?[
             "ipv4.address"]?.stringValue
-        let smaller = try compile(compose(workers: 1, userPort: userPort, natPort: natPort))
+        let smaller = try compileProject(compose(workers: 1, userPort: userPort, natPort: natPort))
         let (scaled, scaledLines) = run(planFile: smaller)
         XCTAssertEqual(scaled.status, .success, scaled.message ?? "")
         XCTAssertEqual(scaled.summary?.deleted, 1, scaledLines.joined(separator: "\n"))
@@ -109,7 +97,7 @@ final class CompiledProjectEndToEndTests: ComposeDirectoryTestCase {
         try "pg-password-\(project)\n".write(
             toFile: directory + "/secrets/db_password.txt", atomically: true, encoding: .utf8)
         environment["E2E_COMPILED_TOKEN"] = "token-\(project)"
-        let planPath = try compile(
+        let planPath = try compileProject(
             """
             name: \(project)
             services:

@@ -187,6 +187,19 @@ class ComposeDirectoryTestCase: EndToEndTestCase {
         super.tearDown()
         try? FileManager.default.removeItem(atPath: directory)
     }
+
+    /// Writes `text` as the directory's compose.yaml, compiles it with `compose-compile` into plan.json
+    /// (destroyed after the test) and returns the plan's path.
+    func compileProject(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try text.write(toFile: directory + "/compose.yaml", atomically: true, encoding: .utf8)
+        let output = Shell.run(
+            try CompilerBinary.path(), ["-f", directory + "/compose.yaml"], environment: environment)
+        XCTAssertEqual(output.status, 0, output.stderr, file: file, line: line)
+        let planPath = directory + "/plan.json"
+        try output.stdout.write(toFile: planPath, atomically: true, encoding: .utf8)
+        destroyAfterwards(try ApplyRun.loadPlan(planPath))
+        return planPath
+    }
 }
 
 /// A `compose-apply` process started by a test.

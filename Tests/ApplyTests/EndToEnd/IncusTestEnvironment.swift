@@ -3,6 +3,9 @@ import XCTest
 
 /// The private incusd of scripts/incus-test-env.sh, started (or reused) once per test process.
 ///
+/// `INCUS_TEST_ENV_SCRIPT` names another script with the same `start` and `env` commands
+/// (scripts/incus7-env.sh for the Incus 7 servers, whose tests run inside its network namespace).
+///
 /// When it cannot start, every end-to-end test fails: a missing server is a broken environment, not a
 /// reason to skip.
 enum IncusTestEnvironment {
@@ -32,7 +35,9 @@ enum IncusTestEnvironment {
     }
 
     private static func start() throws -> [String: String] {
-        let script = repositoryRoot.appendingPathComponent("scripts/incus-test-env.sh").path
+        let script = repositoryRoot.appendingPathComponent(
+            ProcessInfo.processInfo.environment["INCUS_TEST_ENV_SCRIPT"] ?? "scripts/incus-test-env.sh"
+        ).path
         let started = Shell.run(script, ["start"], environment: ProcessInfo.processInfo.environment)
         guard started.status == 0 else {
             throw EnvironmentError(

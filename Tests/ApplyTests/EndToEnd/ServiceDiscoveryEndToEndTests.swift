@@ -46,14 +46,8 @@ final class ServiceDiscoveryEndToEndTests: ComposeDirectoryTestCase {
               other:
                 x-incus: {ipv4.address: "\(otherSubnet)", ipv4.nat: "false"}
             """
-        try compose.write(toFile: directory + "/compose.yaml", atomically: true, encoding: .utf8)
-        let compiled = Shell.run(
-            try CompilerBinary.path(), ["-f", directory + "/compose.yaml"], environment: environment)
-        XCTAssertEqual(compiled.status, 0, compiled.stderr)
-        let planPath = directory + "/plan.json"
-        try compiled.stdout.write(toFile: planPath, atomically: true, encoding: .utf8)
+        let planPath = try compileProject(compose)
         let plan = try ApplyRun.loadPlan(planPath)
-        destroyAfterwards(plan)
         XCTAssertEqual(plan.placeholders.keys.sorted(), ["scaled-1.eth0.ipv4", "scaled-2.eth0.ipv4"])
 
         let (applied, lines) = run(planFile: planPath)

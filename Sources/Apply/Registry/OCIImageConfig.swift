@@ -1,0 +1,58 @@
+import Plan
+
+/// What apply needs of an OCI image's config (the registry's config blob): the process docker would
+/// start, and the digest of the manifest it came from.
+struct OCIImageConfig: Equatable, Sendable {
+    /// The manifest digest of the platform's image (`sha256:…`).
+    var digest: String
+    var entrypoint: [String]
+    var cmd: [String]
+    /// `KEY=VALUE` entries.
+    var environment: [String]
+
+    /// The config blob's `config` object: `Entrypoint`, `Cmd`, `Env` (each may be null).
+    init(digest: String, blob: JSONValue) {
+        self.digest = digest
+        let config = blob["config"]
+        entrypoint = (config?["Entrypoint"]?.arrayValue ?? []).compactMap(\.stringValue)
+        cmd = (config?["Cmd"]?.arrayValue ?? []).compactMap(\.stringValue)
+        environment = (config?["Env"]?.arrayValue ?? []).compactMap(\.stringValue)
+    }
+
+    /// The instance config Incus writes by itself when it creates an instance of this image: the
+    /// image's `Env` as `environment.*` and its command line as `oci.entrypoint`. Apply expects
+    /// these where the plan does not set the key, as docker keeps an image's environment.
+    var instanceDefaults: [String: String] {
+        var defaults: [String: String] = [:]
+        for entry in environment {
+            guard let equals = entry.firstIndex(of: "=") else { continue }
+            defaults["environment." + entry[..<equals]] = String(entry[entry.index(after: equals)...])
+        }
+        let commandLine = entrypoint + cmd
+        if !commandLine.isEmpty {
+            defaults["oci.entrypoint"] = commandLine.map(ShellQuoting.quote).joined(separator: " ")
+        }
+        return defaults
+    }
+
+    /// The value of an image placeholder: the list shell-quoted and joined by spaces, as Incus's
+    /// `oci.entrypoint` (and its own copy of an image's command line) writes it.
+    func value(of property: String) -> String? {
+        switch property {
+        case "entrypoint": return entrypoint.map(ShellQuoting.quote).joined(separator: " ")
+        case "cmd": return cmd.map(ShellQuoting.quote).joined(separator: " ")
+        default: return nil
+        }
+    }
+
+    /// The OCI platform architecture of an Incus architecture name (`x86_64` → `amd64`).
+    static func platformArchitecture(incus name: String) -> String {
+        switch name {
+        case "x86_64": return "amd64"
+        case "aarch64": return "arm64"
+        case "armv7l", "armv6l": return "arm"
+        case "i686": return "386"
+        default: return name
+        }
+    }
+}

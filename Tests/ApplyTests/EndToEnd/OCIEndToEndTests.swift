@@ -1,0 +1,173 @@
+import Apply
+import Foundation
+import Plan
+import XCTest
+
+/// Docker images on Incus 7: a compiled project of OCI images from the test registry, run as docker
+/// runs them (ENTRYPOINT and CMD, restart policy, NAT ports also on loopback). Servers without OCI
+/// support refuse such a plan before any change (LifecycleEndToEndTests).
+final class OCIEndToEndTests: ComposeDirectoryTestCase {
+    private var registry = ""
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        let extensions = try query("/1.0")["api_extensions"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        guard extensions.contains("instance_oci") else {
+            throw XCTSkip("the server has no OCI support (instance_oci): OCI plans are refused there")
+        }
+        guard let registry = environment["INCUS_TEST_REGISTRY"], !registry.isEmpty else {
+            XCTFail("INCUS_TEST_REGISTRY is not set: start the server with scripts/incus7-env.sh")
+            throw EnvironmentError(message: "no test registry")
+        }
+        self.registry = registry
+    }
+
+    private func compose(wildcardPort: Int, bridgePort: Int) -> String {
+        """
+        name: \(project)
+        services:
+          web:
+            image: \(registry)/compose-test/httpd:1
+            restart: always
+            ports: ["\(wildcardPort):80", "\(bridgeAddress):\(bridgePort):80"]
+            x-incus:
+              nat-proxy: true
+          keeps-entrypoint:
+            image: \(registry)/compose-test/entry-cmd:1
+            command: ["httpd", "-f", "-p", "8080", "-h", "/var/www"]
+            environment:
+              GREETING: from-compose
+          image-default:
+            image: \(registry)/compose-test/entry-cmd:1
+          replaces-entrypoint:
+            image: \(registry)/compose-test/entry-cmd:1
+            entrypoint: ["httpd", "-f", "-p", "80", "-h", "/var/www"]
+          client:
+            image: \(registry)/compose-test/httpd:1
+            depends_on: [web]
+        networks:
+          default:
+            x-incus:
+              ipv4.address: \(subnet)
+              ipv4.nat: "false"
+        """
+    }
+
+    private func exec(_ instance: String, _ command: [String]) -> Shell.Output {
+        Shell.run(
+            "/usr/bin/incus", ["exec", "--project", project, instance, "--"] + command, environment: environment)
+    }
+
+    private func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.5)
+        } while Date() < deadline
+        return false
+    }
+
+    func testOCIProjectRunsAsDockerRunsIt() throws {
+        let wildcardPort = Int.random(in: 20000...24999)
+        let bridgePort = wildcardPort + 1000
+        let planPath = try compileProject(compose(wildcardPort: wildcardPort, bridgePort: bridgePort))
+        let (first, lines) = run(planFile: planPath)
+        XCTAssertEqual(first.status, .success, "\(first.message ?? "")\n" + lines.joined(separator: "\n"))
+        XCTAssertEqual(first.summary?.fallbacks, 0, lines.joined(separator: "\n"))
+        for image in ["httpd:1", "entry-cmd:1"] {
+            XCTAssertEqual(
+                lines.filter { $0.hasPrefix("image \(registry)/compose-test/\(image) ready") }.count, 1,
+                "one pull per image: " + lines.joined(separator: "\n"))
+        }
+
+        // The NAT port on all addresses stays NAT and answers on the bridge and on loopback.
+        let web = try query("/1.0/instances/web-1?project=\(project)")
+        XCTAssertEqual(web["devices"]?["port-tcp-\(wildcardPort)"]?["nat"]?.stringValue, "true")
+        XCTAssertEqual(
+            web["devices"]?["port-tcp-\(wildcardPort)"]?["listen"]?.stringValue, "tcp:0.0.0.0:\(wildcardPort)")
+        XCTAssertEqual(web["config"]?["boot.autorestart"]?.stringValue, "true")
+        func answers(_ url: String) -> Bool { Shell.waitForHTTP(url, containing: "web-1", seconds: 20) }
+        XCTAssertTrue(answers("http://\(bridgeAddress):\(wildcardPort)/"), "wildcard NAT port on the bridge address")
+        XCTAssertTrue(answers("http://127.0.0.1:\(wildcardPort)/"), "wildcard NAT port on the host's 127.0.0.1")
+        XCTAssertTrue(answers("http://\(bridgeAddress):\(bridgePort)/"), "NAT port on a concrete address")
+
+        // ENTRYPOINT and CMD as docker has them.
+        func trace(_ instance: String) -> String? {
+            var text: String?
+            _ = waitUntil(seconds: 15) {
+                let output = exec(instance, ["cat", "/var/www/entry.txt"])
+                text = output.status == 0 ? output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+                return text != nil
+            }
+            return text
+        }
+        XCTAssertEqual(
+            trace("keeps-entrypoint-1"), "entry-ran httpd -f -p 8080 -h /var/www", "command keeps ENTRYPOINT")
+        XCTAssertEqual(trace("image-default-1"), "entry-ran httpd -f -p 80 -h /var/www", "the image's own")
+        XCTAssertNotEqual(exec("replaces-entrypoint-1", ["cat", "/var/www/entry.txt"]).status, 0, "no entry.sh")
+        XCTAssertTrue(exec("replaces-entrypoint-1", ["pidof", "httpd"]).status == 0, "entrypoint runs alone")
+        XCTAssertEqual(
+            exec("keeps-entrypoint-1", ["sh", "-c", "echo $GREETING"]).stdout, "from-compose\n",
+            "compose environment overrides the image's Env")
+        XCTAssertEqual(exec("image-default-1", ["sh", "-c", "echo $GREETING"]).stdout, "from-image\n")
+
+        // Service names resolve from an OCI container (busybox's nslookup: its static wget has no
+        // resolver), and the service answers there.
+        let pinned = web["devices"]?["eth0"]?["ipv4.address"]?.stringValue ?? "none"
+        XCTAssertTrue(
+            waitUntil(seconds: 20) { exec("client-1", ["nslookup", "web."]).stdout.contains(pinned) },
+            "web resolves to web-1 (\(pinned)) from the client")
+        XCTAssertTrue(exec("client-1", ["wget", "-q", "-O", "-", "http://\(pinned)/"]).stdout.contains("web-1"))
+
+        let (second, secondLines) = run(planFile: planPath)
+        XCTAssertEqual(second.writeRequests, [], "re-apply writes nothing\n" + secondLines.joined(separator: "\n"))
+
+        // restart: always: a killed main process comes back by itself, and NAT still answers.
+        XCTAssertEqual(exec("web-1", ["sh", "-c", "kill -9 $(pidof httpd)"]).status, 0)
+        XCTAssertTrue(
+            waitUntil(seconds: 10) {
+                Shell.httpGet("http://\(self.bridgeAddress):\(wildcardPort)/", timeout: 1) == nil
+            },
+            "the killed process took the container down")
+        XCTAssertTrue(answers("http://\(bridgeAddress):\(wildcardPort)/"), "Incus restarted it (boot.autorestart)")
+        // The restart is done once its last device, the loopback proxy, answers too (an `incus restart`
+        // sent while Incus still starts the devices finds the port taken).
+        XCTAssertTrue(answers("http://127.0.0.1:\(wildcardPort)/"), "loopback answers after the automatic restart")
+        incus(["restart", "--project", project, "web-1"])
+        XCTAssertTrue(answers("http://\(bridgeAddress):\(wildcardPort)/"), "NAT answers after a restart")
+        XCTAssertTrue(answers("http://127.0.0.1:\(wildcardPort)/"), "loopback answers after a restart")
+        let (third, thirdLines) = run(planFile: planPath)
+        XCTAssertEqual(third.writeRequests, [], "still nothing to write\n" + thirdLines.joined(separator: "\n"))
+
+        var options = ApplyOptions()
+        options.destroy = true
+        options.destroyVolumes = true
+        let (destroyed, destroyLines) = run(planFile: planPath, options: options)
+        XCTAssertEqual(destroyed.status, .success, destroyLines.joined(separator: "\n"))
+        XCTAssertFalse(try names("/1.0/projects").contains(project), "--destroy --volumes leaves no project")
+        let plan = try ApplyRun.loadPlan(planPath)
+        let networks = try names("/1.0/networks")
+        for network in plan.networks.keys { XCTAssertFalse(networks.contains(network), "network \(network) is gone") }
+    }
+
+    func testUnreachableImageIsRefusedBeforeAnythingIsCreated() throws {
+        let planPath = try compileProject(
+            """
+            name: \(project)
+            services:
+              web:
+                image: \(registry)/compose-test/no-such-image:1
+            networks:
+              default:
+                x-incus:
+                  ipv4.address: \(subnet)
+                  ipv4.nat: "false"
+            """)
+        let (result, lines) = run(planFile: planPath)
+        XCTAssertEqual(result.status, .refused, lines.joined(separator: "\n"))
+        XCTAssertEqual(result.writeRequests, [])
+        let message = result.message ?? ""
+        XCTAssertTrue(message.contains("service web"), message)
+        XCTAssertTrue(message.contains("\(registry)/compose-test/no-such-image:1"), message)
+    }
+}
