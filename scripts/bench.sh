@@ -2,6 +2,8 @@
 # bench.sh - compose-compile against `docker compose config --format json` on generated files.
 #
 #   scripts/bench.sh                 build, install what is missing, generate, time, print the table
+#   scripts/bench.sh --ports         the paths into a NAT-published port (kernel NAT, loopback proxy,
+#                                    direct) on the Incus 7.0 LTS test server: scripts/bench/ports.sh
 #
 # Steps:
 #   1. builds compose-compile in release mode with the Swift runtime linked in, as README says to build
@@ -32,6 +34,7 @@
 # BENCH_STRICT=1); 1 when compose-compile does not build or fails on a generated file.
 # Docker Compose that cannot be installed is reported in the table, not an error.
 set -euo pipefail
+if [ "${1:-}" = "--ports" ]; then exec "$(dirname "${BASH_SOURCE[0]}")/bench/ports.sh"; fi
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCRATCH="$ROOT/.build-bench"

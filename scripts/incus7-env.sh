@@ -178,14 +178,16 @@ in_namespace() {
 }
 
 # The host's incus client talks to the daemon through its socket (it refuses only --protocol=oci).
-inc() { INCUS_DIR=$INCUS_STATE incus --force-local "$@"; }
+# INCUS_SOCKET is set too: a caller's (the host server's) would win over INCUS_DIR.
+inc() { INCUS_DIR=$INCUS_STATE INCUS_SOCKET=$SOCKET incus --force-local "$@"; }
 
 server_version() {
     inc query /1.0 | sed -n 's/.*"server_version": "\([^"]*\)".*/\1/p' | head -n1
 }
 
 answering() {
-    [[ -S $SOCKET ]] && timeout 10 env INCUS_DIR="$INCUS_STATE" incus --force-local query /1.0 >/dev/null 2>&1
+    [[ -S $SOCKET ]] && timeout 10 env INCUS_DIR="$INCUS_STATE" INCUS_SOCKET="$SOCKET" incus --force-local query /1.0 \
+        >/dev/null 2>&1
 }
 
 start_daemon() {
@@ -328,7 +330,8 @@ cmd_stop() {
     if pid=$(recorded_pid registry docker-registry); then kill "$pid" 2>/dev/null || true; fi
     if pid=$(daemon_pid); then
         log "stopping incusd (pid $pid)"
-        timeout 90 env INCUS_DIR="$INCUS_STATE" incus --force-local admin shutdown --timeout=60 >/dev/null 2>&1 ||
+        timeout 90 env INCUS_DIR="$INCUS_STATE" INCUS_SOCKET="$SOCKET" incus --force-local admin shutdown --timeout=60 \
+            >/dev/null 2>&1 ||
             log "incus admin shutdown did not finish cleanly"
         for ((i = 0; i < 50; i++)); do
             kill -0 "$pid" 2>/dev/null || break

@@ -8,6 +8,14 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
     case imageUnavailable(services: [String], image: String, reason: String)
     /// `entrypoint: []` and no `command` on an image without CMD: nothing to run.
     case nothingToRun(instance: String, image: String)
+    /// A dependency waited for with `service_healthy` has no healthcheck.
+    case noHealthcheck(instance: String)
+    /// An instance's healthcheck failed `retries` times in a row.
+    case unhealthy(instance: String, failures: Int, output: String)
+    /// A dependency waited for with `service_completed_successfully` stopped with another exit status.
+    case jobFailed(instance: String, exitCode: Int)
+    /// `--wait`: instances that are not healthy (or not running) in time, each with why.
+    case notReady(instances: [String: String], waited: Int?)
     /// A `local:` image alias that is not in the server's image store.
     case missingImage(instance: String, alias: String)
     /// An image remote named in the plan is not in the incus client config.
@@ -49,6 +57,18 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
         case .nothingToRun(let instance, let image):
             return "instance \(instance) has `entrypoint: []` and no command, and image \(image) has no CMD: "
                 + "there is nothing to run (docker refuses it too). Give the service a command. Nothing was created."
+        case .noHealthcheck(let instance):
+            return "dependency failed to start: instance \(instance) has no healthcheck configured (depends_on "
+                + "condition service_healthy needs a healthcheck in compose or in its image)"
+        case .unhealthy(let instance, let failures, let output):
+            let last = output.trimmingCharacters(in: .whitespacesAndNewlines)
+            return "dependency failed to start: instance \(instance) is unhealthy (its healthcheck failed \(failures) "
+                + "times in a row; last output: \(last.isEmpty ? "none" : last))"
+        case .jobFailed(let instance, let exitCode):
+            return "instance \(instance) didn't complete successfully: exit \(exitCode)"
+        case .notReady(let instances, let waited):
+            let list = instances.keys.sorted().map { "\($0) (\(instances[$0] ?? ""))" }.joined(separator: ", ")
+            return "not ready\(waited.map { " after \($0) s" } ?? ""): \(list)"
         case .missingImage(let instance, let alias):
             return "instance \(instance) uses image local:\(alias), but the server's image store has no alias "
                 + "\"\(alias)\". Import the image (`incus image import … --alias \(alias)`) or change `x-incus.image`."

@@ -129,10 +129,17 @@ public struct PlanInstance: Equatable, Sendable {
     public var dependsOn: [String]
     /// Files apply pushes into the instance (compose secrets and configs), keyed by absolute target path.
     public var files: [String: PlanFile]
+    /// The service's `healthcheck`; `nil` when compose gives none (an OCI image's own HEALTHCHECK
+    /// then applies, as in docker).
+    public var healthcheck: PlanHealthcheck?
+    /// Dependencies (of `dependsOn`) to wait for beyond being started: `healthy`
+    /// (`service_healthy`) or `completed` (`service_completed_successfully`).
+    public var waitFor: [String: String]
 
     public init(
         service: String, replica: Int64, image: PlanImage, config: [String: String],
-        devices: [String: [String: String]], dependsOn: [String], files: [String: PlanFile] = [:]
+        devices: [String: [String: String]], dependsOn: [String], files: [String: PlanFile] = [:],
+        healthcheck: PlanHealthcheck? = nil, waitFor: [String: String] = [:]
     ) {
         self.service = service
         self.replica = replica
@@ -141,6 +148,38 @@ public struct PlanInstance: Equatable, Sendable {
         self.devices = devices
         self.dependsOn = dependsOn
         self.files = files
+        self.healthcheck = healthcheck
+        self.waitFor = waitFor
+    }
+}
+
+/// A compose `healthcheck`, run by apply through the Incus exec API with docker's timing rules.
+///
+/// Values compose leaves out are 0 here: the image's HEALTHCHECK gives them, else docker's
+/// defaults (interval 30 s, timeout 30 s, 3 retries, start period 0, start interval 5 s).
+public struct PlanHealthcheck: Equatable, Sendable {
+    /// Docker's form: `["CMD", program, args…]`, `["CMD-SHELL", command]`, `["NONE"]`; empty when
+    /// compose gives no `test` (the image's then).
+    public var test: [String]
+    /// `disable: true`: no check, not even the image's.
+    public var disabled: Bool
+    public var intervalMilliseconds: Int64
+    public var timeoutMilliseconds: Int64
+    public var startPeriodMilliseconds: Int64
+    public var startIntervalMilliseconds: Int64
+    public var retries: Int64
+
+    public init(
+        test: [String], disabled: Bool = false, intervalMilliseconds: Int64 = 0, timeoutMilliseconds: Int64 = 0,
+        startPeriodMilliseconds: Int64 = 0, startIntervalMilliseconds: Int64 = 0, retries: Int64 = 0
+    ) {
+        self.test = test
+        self.disabled = disabled
+        self.intervalMilliseconds = intervalMilliseconds
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.startPeriodMilliseconds = startPeriodMilliseconds
+        self.startIntervalMilliseconds = startIntervalMilliseconds
+        self.retries = retries
     }
 }
 

@@ -60,24 +60,27 @@ extension Plan {
                 ])
             })
         document["instances"] = .object(
-            instances.mapValues {
-                .object([
-                    "service": .string($0.service), "replica": .integer($0.replica),
+            instances.mapValues { instance in
+                var members: [String: JSONValue] = [
+                    "service": .string(instance.service), "replica": .integer(instance.replica),
                     "image": .object([
-                        "kind": .string($0.image.kind), "reference": .string($0.image.reference),
-                        "remote": .string($0.image.remote),
+                        "kind": .string(instance.image.kind), "reference": .string(instance.image.reference),
+                        "remote": .string(instance.image.remote),
                     ]),
-                    "config": .stringMap($0.config),
-                    "devices": .object($0.devices.mapValues { .stringMap($0) }),
-                    "depends_on": .array($0.dependsOn.map { .string($0) }),
+                    "config": .stringMap(instance.config),
+                    "devices": .object(instance.devices.mapValues { .stringMap($0) }),
+                    "depends_on": .array(instance.dependsOn.map { .string($0) }),
                     "files": .object(
-                        $0.files.mapValues {
+                        instance.files.mapValues {
                             .object([
                                 "kind": .string($0.kind), "source": .string($0.source), "uid": .string($0.uid),
                                 "gid": .string($0.gid), "mode": .string($0.mode),
                             ])
                         }),
-                ])
+                ]
+                if let healthcheck = instance.healthcheck { members["healthcheck"] = healthcheck.jsonValue }
+                if !instance.waitFor.isEmpty { members["wait_for"] = .stringMap(instance.waitFor) }
+                return .object(members)
             })
         return .object(document)
     }
@@ -119,7 +122,7 @@ extension Plan {
             for (deviceName, device) in try instance.members("devices") {
                 devices[deviceName] = try device.asStringMap()
             }
-            instances[name] = PlanInstance(
+            var planInstance = PlanInstance(
                 service: try instance.string("service"), replica: try instance.integer("replica"),
                 image: PlanImage(
                     kind: try image.string("kind"), reference: try image.string("reference"),
@@ -135,6 +138,13 @@ extension Plan {
                                 uid: try file.string("uid"), gid: try file.string("gid"), mode: try file.string("mode"))
                         )
                     }))
+            if instance.value.objectValue?["healthcheck"] != nil {
+                planInstance.healthcheck = try PlanHealthcheck(reading: instance.object("healthcheck"))
+            }
+            if instance.value.objectValue?["wait_for"] != nil {
+                planInstance.waitFor = try instance.stringMap("wait_for")
+            }
+            instances[name] = planInstance
         }
         for (token, placeholder) in try root.members("placeholders") {
             let pointers = try placeholder.array("pointers").map { try $0.asString() }
@@ -228,5 +238,26 @@ struct PlanReader {
         let member = try child(key)
         guard let elements = member.value.arrayValue else { throw PlanError("expected an array", at: member.pointer) }
         return try elements.enumerated().map { try PlanReader($0.element, at: member.pointer + "/\($0.offset)") }
+    }
+}
+
+extension PlanHealthcheck {
+    /// The plan's `healthcheck` object.
+    var jsonValue: JSONValue {
+        .object([
+            "test": .array(test.map { .string($0) }), "disabled": .bool(disabled),
+            "interval_ms": .integer(intervalMilliseconds), "timeout_ms": .integer(timeoutMilliseconds),
+            "start_period_ms": .integer(startPeriodMilliseconds),
+            "start_interval_ms": .integer(startIntervalMilliseconds), "retries": .integer(retries),
+        ])
+    }
+
+    init(reading reader: PlanReader) throws {
+        self.init(
+            test: try reader.array("test").map { try $0.asString() }, disabled: try reader.bool("disabled"),
+            intervalMilliseconds: try reader.integer("interval_ms"),
+            timeoutMilliseconds: try reader.integer("timeout_ms"),
+            startPeriodMilliseconds: try reader.integer("start_period_ms"),
+            startIntervalMilliseconds: try reader.integer("start_interval_ms"), retries: try reader.integer("retries"))
     }
 }

@@ -79,3 +79,42 @@ final class ImageConfigTests: XCTestCase {
         XCTAssertThrowsError(try PlanValidator.validate(wrongSite, document: wrongSite.jsonValue))
     }
 }
+
+/// The healthcheck apply runs and the job status it reads.
+final class HealthRuleTests: XCTestCase {
+    func testPlanImageAndDefaultsMergeAsDockerMergesThem() throws {
+        let image = PlanHealthcheck(
+            test: ["CMD", "pg_isready"], intervalMilliseconds: 10_000, timeoutMilliseconds: 2_000, retries: 7)
+        let onlyInterval = PlanHealthcheck(test: [], intervalMilliseconds: 1_500)
+        let merged = try XCTUnwrap(HealthRule.effective(plan: onlyInterval, image: image))
+        XCTAssertEqual(merged.command, ["pg_isready"], "the image's test")
+        XCTAssertEqual(merged.interval, 1.5, "compose's interval")
+        XCTAssertEqual(merged.timeout, 2, "the image's timeout")
+        XCTAssertEqual(merged.retries, 7)
+        XCTAssertEqual(merged.startInterval, HealthRule.defaultStartInterval, "docker's default")
+        let shell = try XCTUnwrap(
+            HealthRule.effective(plan: PlanHealthcheck(test: ["CMD-SHELL", "exit 0"]), image: nil))
+        XCTAssertEqual(shell.command, ["/bin/sh", "-c", "exit 0"])
+        XCTAssertEqual(shell.interval, HealthRule.defaultInterval)
+        XCTAssertEqual(shell.retries, HealthRule.defaultRetries)
+        XCTAssertNil(HealthRule.effective(plan: PlanHealthcheck(test: [], disabled: true), image: image))
+        XCTAssertNil(HealthRule.effective(plan: PlanHealthcheck(test: ["NONE"]), image: image))
+        XCTAssertNil(HealthRule.effective(plan: nil, image: nil))
+        XCTAssertEqual(HealthRule.effective(plan: nil, image: image)?.command, ["pg_isready"], "the image's own")
+    }
+
+    func testJobExitStatusComesFromTheLastStartInLXCsLog() {
+        let log = """
+            lxc p_job 1 NOTICE execute - execute.c:execute_post_start:34 - '/bin/sh' started with pid '100'
+            lxc p_job 2 INFO error - error.c:lxc_error_set_and_log:31 - Child <100> ended on error (7)
+            lxc p_job 3 NOTICE execute - execute.c:execute_post_start:34 - '/bin/sh' started with pid '200'
+            """
+        XCTAssertEqual(JobExitStatus.parse(log), 0, "the second run logged no error: status 0")
+        XCTAssertEqual(
+            JobExitStatus.parse(log + "\nlxc p_job 4 INFO error - Child <200> ended on signal (9)"), 137)
+        XCTAssertEqual(JobExitStatus.parse(log + "\nlxc p_job 4 INFO error - Child <200> ended on error (3)"), 3)
+        XCTAssertNil(JobExitStatus.parse("no start here"))
+        XCTAssertEqual(
+            StatusReport.portText(listen: "tcp:0.0.0.0:8080", connect: "tcp:10.0.0.5:80"), "0.0.0.0:8080->80/tcp")
+    }
+}

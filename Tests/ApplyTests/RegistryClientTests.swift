@@ -59,6 +59,12 @@ final class RegistryClientTests: XCTestCase {
         XCTAssertEqual(config.cmd, ["app", "--serve"])
         XCTAssertEqual(config.environment, ["PATH=/usr/bin"])
         XCTAssertEqual(config.digest, registry.digest, "the digest of the platform's manifest")
+        // The image's HEALTHCHECK applies when compose has none, completed by docker's defaults.
+        let rule = try XCTUnwrap(HealthRule.effective(plan: nil, image: config.healthcheck))
+        XCTAssertEqual(rule.command, ["/bin/sh", "-c", "app --check"])
+        XCTAssertEqual(rule.interval, 2)
+        XCTAssertEqual(rule.retries, 4)
+        XCTAssertEqual(rule.timeout, HealthRule.defaultTimeout)
 
         XCTAssertThrowsError(try client.imageConfig("127.0.0.1:\(registry.port)/library/app:2")) { error in
             XCTAssertTrue("\(error)".contains("has no library/app:2"), "\(error)")

@@ -304,11 +304,17 @@ final class HostileInputTests: XCTestCase {
     }
 
     func testDurationOverflow() throws {
-        // Durations are ignored by the Incus plan, but reading them must not overflow.
-        let result = try compile(
-            "services:\n  web:\n    image: nginx\n    healthcheck:\n      interval: 99999999999999999999s\n"
-                + "      timeout: 9223372036854775807\n")
-        XCTAssertEqual(result.status, 0, result.standardError)
+        // Healthcheck durations reach the plan: one past Go's int64 nanoseconds is refused (as compose-go
+        // refuses it), never an overflow.
+        XCTAssertEqual(
+            try refusal(
+                "services:\n  web:\n    image: nginx\n    healthcheck:\n      interval: 99999999999999999999s\n"),
+            "DIR/compose.yaml:5:17: error: healthcheck interval '99999999999999999999s' is not a duration such as 30s,"
+                + " 1m30s or 500ms (at services.web.healthcheck.interval)\n")
+        XCTAssertEqual(
+            try refusal("services:\n  web:\n    image: nginx\n    healthcheck:\n      timeout: 9223372036854775807\n"),
+            "DIR/compose.yaml:5:16: error: healthcheck timeout '9223372036854775807' is not a duration such as 30s,"
+                + " 1m30s or 500ms (at services.web.healthcheck.timeout)\n")
     }
 
     // MARK: - Cycles

@@ -71,18 +71,23 @@ public final class IncusClient: @unchecked Sendable {
     }
 
     /// Any JSON request, with extra headers; returns the metadata and the response headers. `lockWrite`
-    /// counts the write among the lock's writes instead of `writeRequests`.
+    /// counts the write among the lock's writes instead of `writeRequests`; `probe` marks a request
+    /// that changes nothing the plan describes (a health check's exec), counted nowhere.
+    /// `waitForOperation: false` returns a background operation's own document instead of waiting.
     func exchange(
         _ method: String, _ path: String, project: String?, body: JSONValue?, headers: [String: String] = [:],
-        action: String, resource: String, timeout: Int? = nil, lockWrite: Bool = false
+        action: String, resource: String, timeout: Int? = nil, lockWrite: Bool = false, probe: Bool = false,
+        waitForOperation: Bool = true
     ) throws -> (metadata: JSONValue, headers: [String: String]) {
         let fullPath = IncusClient.withProject(path, project: project)
-        recordWrite(method, fullPath, lockWrite: lockWrite)
+        if !probe { recordWrite(method, fullPath, lockWrite: lockWrite) }
         let payload = body.map { Data(JanssonCoding.encode($0, compact: true).utf8) }
         let response = try transport.perform(
             method: method, path: fullPath, body: payload, headers: headers, timeoutSeconds: timeout ?? requestTimeout)
         return (
-            try decode(response, method: method, fullPath: fullPath, action: action, resource: resource),
+            try decode(
+                response, method: method, fullPath: fullPath, action: action, resource: resource,
+                waitForOperation: waitForOperation),
             response.headers
         )
     }
@@ -102,10 +107,10 @@ public final class IncusClient: @unchecked Sendable {
     /// (a JSON error document or a status outside 2xx) throws `IncusError`.
     func rawRequest(
         _ method: String, _ path: String, project: String?, body: Data?, headers: [String: String], action: String,
-        resource: String
+        resource: String, probe: Bool = false
     ) throws -> HTTPResponse {
         let fullPath = IncusClient.withProject(path, project: project)
-        recordWrite(method, fullPath, lockWrite: false)
+        if !probe { recordWrite(method, fullPath, lockWrite: false) }
         let response = try transport.perform(
             method: method, path: fullPath, body: body, headers: headers, timeoutSeconds: requestTimeout)
         let isJSON = response.headers["content-type"]?.hasPrefix("application/json") ?? false
@@ -119,9 +124,10 @@ public final class IncusClient: @unchecked Sendable {
         return response
     }
 
-    private func decode(_ response: HTTPResponse, method: String, fullPath: String, action: String, resource: String)
-        throws -> JSONValue
-    {
+    private func decode(
+        _ response: HTTPResponse, method: String, fullPath: String, action: String, resource: String,
+        waitForOperation: Bool = true
+    ) throws -> JSONValue {
         let document: JSONValue
         do {
             document = try JanssonCoding.decode(String(decoding: response.body, as: UTF8.self))
@@ -144,7 +150,8 @@ public final class IncusClient: @unchecked Sendable {
                 throw ApplyError.unexpectedResponse(
                     request: "\(method) \(fullPath)", detail: "async answer without operation")
             }
-            return try waitForOperation(operation, action: action, resource: resource)
+            guard waitForOperation else { return document }
+            return try self.waitForOperation(operation, action: action, resource: resource)
         default:
             guard (200..<300).contains(response.status) else {
                 throw IncusError(

@@ -74,6 +74,10 @@ public enum Applier {
         if snapshot.project != nil || !options.dryRun {
             try SharedResources.removeStaleNetworks(context)
         }
+        if options.wait && !options.dryRun {
+            reporter.note("waiting until every instance is healthy or running (--wait)")
+            try HealthWaiter(context: context).waitForAll()
+        }
         return reporter.summary
     }
 

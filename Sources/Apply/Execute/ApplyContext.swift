@@ -15,6 +15,8 @@ final class ApplyContext: @unchecked Sendable {
     let fileContents: [String: [String: Data]]
     /// The plan's OCI images, resolved on their registries by the preflight checks.
     let images = ResolvedImages()
+    /// Start times and health outcomes of this apply's instances.
+    let health = HealthTracker()
 
     init(
         client: IncusClient, plan: Plan, options: ApplyOptions, reporter: Reporter, server: ServerInfo,

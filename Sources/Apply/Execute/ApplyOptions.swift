@@ -16,6 +16,10 @@ public struct ApplyOptions: Sendable {
     public var lockTimeout = 60
     /// Refuse the plan when its compose inputs changed since it was compiled.
     public var checkSource = false
+    /// `--wait`: return only once every instance with a healthcheck is healthy and every other one runs.
+    public var wait = false
+    /// `--wait-timeout`: seconds `wait` may take (`nil`: no limit).
+    public var waitTimeout: Int?
     /// The incus client environment (`INCUS_CONF`, `HOME`), for image remotes.
     public var environment: [String: String] = [:]
 

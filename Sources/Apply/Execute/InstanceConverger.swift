@@ -14,6 +14,8 @@ struct InstanceConverger {
 
     /// Converges `name`; `existing` is the server's instance from the snapshot, if any.
     func converge(_ name: String, existing: ServerInstance?) throws {
+        // depends_on conditions beyond "started": a healthy database, a completed job.
+        try HealthWaiter(context: context).waitForDependencies(of: name)
         let what = context.describeInstance(name)
         let started = Date()
         var outcome = Outcome.unchanged
@@ -31,7 +33,7 @@ struct InstanceConverger {
         var desired = build(name)
         if let current = server {
             desired = desired.withoutCompanionsOfFallbacks(server: current)
-            let changes = differences(desired, current)
+            let changes = desired.differences(from: current)
             if !changes.isEmpty {
                 if context.options.dryRun {
                     return context.reporter.record(.updated, what, detail: changes.joined(separator: ", "))
@@ -43,11 +45,14 @@ struct InstanceConverger {
                 details.append(
                     changes.joined(separator: ", ") + (restarted ? " (stopped, updated, started)" : " (live)"))
             }
-            if current.status != "Running" {
+            if current.status != "Running" && isCompletedJob(name, current) {
+                details.append("completed")
+            } else if current.status != "Running" {
                 if context.options.dryRun { return context.reporter.record(.updated, what, detail: "start") }
                 // A stopped instance (an earlier apply stopped before starting it) gets its files first.
                 if !(try files.converge(name)).isEmpty { details.append("wrote files") }
                 try requests.start(name)
+                context.health.started(name)
                 outcome = .updated
                 details.append("started")
             }
@@ -58,6 +63,7 @@ struct InstanceConverger {
             // Files go in before the first start, so the service finds its secrets at boot.
             _ = try files.converge(name)
             try requests.start(name)
+            context.health.started(name)
             context.pause(at: "instance-started", instance: name)
             outcome = .created
         }
@@ -89,6 +95,15 @@ struct InstanceConverger {
         context.reporter.record(outcome, what, detail: details.joined(separator: "; "), seconds: seconds)
     }
 
+    /// A job others wait for (`service_completed_successfully`) that stopped with status 0 and has no
+    /// restart policy stays done: a re-apply does not run it again.
+    private func isCompletedJob(_ name: String, _ server: ServerInstance) -> Bool {
+        guard server.status == "Stopped", context.plan.instances[name]?.config["boot.autorestart"] != "true",
+            context.plan.instances.values.contains(where: { $0.waitFor[name] == "completed" })
+        else { return false }
+        return (try? JobExitStatus.read(name, context: context)) == 0
+    }
+
     /// After every instance ran: values that use other instances' addresses. Returns whether anything changed.
     func convergeForeignPlaceholders(_ name: String) throws {
         guard !context.options.dryRun else { return }
@@ -105,26 +120,6 @@ struct InstanceConverger {
         return DesiredInstance.build(
             name, plan: context.plan, index: context.index, values: context.values.snapshot,
             imageDefaults: image?.kind == "oci" ? context.images.instanceDefaults(image?.reference ?? "") : [:])
-    }
-
-    /// What differs between the desired state and the server, as short labels; late devices whose
-    /// server version is missing count too (they will be added after the update).
-    private func differences(_ desired: DesiredInstance, _ server: ServerInstance) -> [String] {
-        var labels = ConfigComparison.changedInstanceKeys(
-            plan: desired.config, server: server.config, ignoring: desired.pendingKeys
-        ).map { "config \($0)" }
-        let names = Set(desired.devices.keys).union(server.devices.keys).subtracting(desired.pendingDevices)
-        for device in names.sorted() {
-            guard let planned = desired.devices[device] else {
-                labels.append("remove device \(device)")
-                continue
-            }
-            if !DesiredInstance.deviceMatches(desired: planned, server: server.devices[device]) {
-                labels.append("device \(device)")
-            }
-        }
-        if !server.profiles.isEmpty { labels.append("profiles") }
-        return labels
     }
 
     /// The config to send: resolved values, and the server's current values for unresolved keys.

@@ -87,7 +87,7 @@ enum Preflight {
 
     /// Reads the image's config from its registry once per apply and records the values of its
     /// placeholders (the image's ENTRYPOINT and CMD).
-    private static func resolve(_ reference: String, _ context: ApplyContext) throws {
+    static func resolve(_ reference: String, _ context: ApplyContext) throws {
         guard context.images.config(reference) == nil else { return }
         let registry = RegistryClient(
             caBundle: context.options.environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 },

@@ -83,6 +83,26 @@ public struct DesiredInstance: Equatable, Sendable {
         return result
     }
 
+    /// What differs between this desired state and the server, as short labels; late devices whose
+    /// server version is missing count too (apply adds them after the update).
+    public func differences(from server: ServerInstance) -> [String] {
+        var labels = ConfigComparison.changedInstanceKeys(
+            plan: config, server: server.config, ignoring: pendingKeys
+        ).map { "config \($0)" }
+        let names = Set(devices.keys).union(server.devices.keys).subtracting(pendingDevices)
+        for device in names.sorted() {
+            guard let planned = devices[device] else {
+                labels.append("remove device \(device)")
+                continue
+            }
+            if !DesiredInstance.deviceMatches(desired: planned, server: server.devices[device]) {
+                labels.append("device \(device)")
+            }
+        }
+        if !server.profiles.isEmpty { labels.append("profiles") }
+        return labels
+    }
+
     /// Whether the server's device is this desired device, or the userspace fallback of it (a NAT
     /// proxy Incus refused on an earlier apply counts as converged).
     public static func deviceMatches(desired: [String: String], server: [String: String]?) -> Bool {

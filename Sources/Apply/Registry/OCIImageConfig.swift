@@ -9,6 +9,8 @@ struct OCIImageConfig: Equatable, Sendable {
     var cmd: [String]
     /// `KEY=VALUE` entries.
     var environment: [String]
+    /// The image's HEALTHCHECK (docker's extension of the config), durations in milliseconds.
+    var healthcheck: PlanHealthcheck?
 
     /// The config blob's `config` object: `Entrypoint`, `Cmd`, `Env` (each may be null).
     init(digest: String, blob: JSONValue) {
@@ -17,6 +19,14 @@ struct OCIImageConfig: Equatable, Sendable {
         entrypoint = (config?["Entrypoint"]?.arrayValue ?? []).compactMap(\.stringValue)
         cmd = (config?["Cmd"]?.arrayValue ?? []).compactMap(\.stringValue)
         environment = (config?["Env"]?.arrayValue ?? []).compactMap(\.stringValue)
+        if let check = config?["Healthcheck"], check.objectValue != nil {
+            func milliseconds(_ key: String) -> Int64 { (check[key]?.integerValue ?? 0) / 1_000_000 }
+            healthcheck = PlanHealthcheck(
+                test: (check["Test"]?.arrayValue ?? []).compactMap(\.stringValue),
+                intervalMilliseconds: milliseconds("Interval"), timeoutMilliseconds: milliseconds("Timeout"),
+                startPeriodMilliseconds: milliseconds("StartPeriod"),
+                startIntervalMilliseconds: milliseconds("StartInterval"), retries: check["Retries"]?.integerValue ?? 0)
+        }
     }
 
     /// The instance config Incus writes by itself when it creates an instance of this image: the

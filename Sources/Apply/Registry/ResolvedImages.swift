@@ -7,7 +7,7 @@ import Plan
 final class ResolvedImages: @unchecked Sendable {
     private let lock = NSLock()
     private var configs: [String: OCIImageConfig] = [:]
-    private var pullLocks: [String: NSLock] = [:]
+    private let pullLocks = KeyedLocks()
     private var pulled: Set<String> = []
 
     /// The config resolved for `reference`, if any.
@@ -32,28 +32,24 @@ final class ResolvedImages: @unchecked Sendable {
     /// its elapsed time (a progress line on terminals, a line when done); concurrent calls for the
     /// same image wait for it.
     func creating(_ reference: String, instance: String, reporter: Reporter, create: () throws -> Void) rethrows {
-        lock.lock()
-        let imageLock = pullLocks[reference] ?? NSLock()
-        pullLocks[reference] = imageLock
-        lock.unlock()
-        imageLock.lock()
-        defer { imageLock.unlock() }
-        lock.lock()
-        let first = !pulled.contains(reference)
-        lock.unlock()
-        guard first else { return try create() }
-        let started = Date()
-        let ticker = ProgressTicker { seconds in
-            reporter.progress("pulling image \(reference) for \(instance): \(seconds) s")
+        try pullLocks.withLock(reference) {
+            lock.lock()
+            let first = !pulled.contains(reference)
+            lock.unlock()
+            guard first else { return try create() }
+            let started = Date()
+            let ticker = ProgressTicker { seconds in
+                reporter.progress("pulling image \(reference) for \(instance): \(seconds) s")
+            }
+            defer { ticker.stop() }
+            try create()
+            lock.lock()
+            pulled.insert(reference)
+            lock.unlock()
+            reporter.note(
+                "image \(reference) ready on the server for \(instance) (pulled unless cached) in "
+                    + String(format: "%.1f s", Date().timeIntervalSince(started)))
         }
-        defer { ticker.stop() }
-        try create()
-        lock.lock()
-        pulled.insert(reference)
-        lock.unlock()
-        reporter.note(
-            "image \(reference) ready on the server for \(instance) (pulled unless cached) in "
-                + String(format: "%.1f s", Date().timeIntervalSince(started)))
     }
 }
 

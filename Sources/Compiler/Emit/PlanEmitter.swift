@@ -233,6 +233,10 @@ public enum PlanEmitter {
             writer.writeString(file.uid)
             writer.closeObject(depth: depth)
         }
+        if let healthcheck = instance.healthcheck {
+            writer.member("healthcheck", depth: depth)
+            write(healthcheck, to: &writer, depth: depth + 1)
+        }
         writer.member("image", depth: depth)
         writer.openObject()
         writer.member("kind", first: true, depth: depth + 1)
@@ -246,6 +250,29 @@ public enum PlanEmitter {
         writer.writeInteger(instance.replica)
         writer.member("service", depth: depth)
         writer.writeString(instance.service)
+        if !instance.waitFor.isEmpty {
+            writer.member("wait_for", depth: depth)
+            try writer.writeStringMap(instance.waitFor, depth: depth + 1)
+        }
+        writer.closeObject(depth: depth)
+    }
+
+    private static func write(_ healthcheck: PlanHealthcheck, to writer: inout JSONWriter, depth: Int) {
+        writer.openObject()
+        writer.member("disabled", first: true, depth: depth)
+        writer.append(healthcheck.disabled ? "true" : "false")
+        writer.member("interval_ms", depth: depth)
+        writer.writeInteger(healthcheck.intervalMilliseconds)
+        writer.member("retries", depth: depth)
+        writer.writeInteger(healthcheck.retries)
+        writer.member("start_interval_ms", depth: depth)
+        writer.writeInteger(healthcheck.startIntervalMilliseconds)
+        writer.member("start_period_ms", depth: depth)
+        writer.writeInteger(healthcheck.startPeriodMilliseconds)
+        writer.member("test", depth: depth)
+        writer.writeArray(healthcheck.test, depth: depth + 1) { writer, word, _ in writer.writeString(word) }
+        writer.member("timeout_ms", depth: depth)
+        writer.writeInteger(healthcheck.timeoutMilliseconds)
         writer.closeObject(depth: depth)
     }
 }

@@ -4,7 +4,7 @@ import Plan
 /// NICs, mounts, port proxies) so the plan does not depend on any profile's content.
 enum InstanceBuilder {
     static func build(
-        _ service: ServiceTranslator, names: [String], dependsOn: [String],
+        _ service: ServiceTranslator, names: [String], dependsOn: [String], waitFor: [String: String],
         placeholders: inout [String: PlanPlaceholder],
         context: inout TranslationContext
     ) throws -> [(name: String, instance: PlanInstance)] {
@@ -23,6 +23,7 @@ enum InstanceBuilder {
                 "Incus sets an instance's hostname to its name (\(names.joined(separator: ", "))); hostname '\(value)' is not applied",
                 at: node["hostname"]?.location)
         }
+        let healthcheck = try HealthcheckTranslator.translate(node, path: path)
         UnsupportedKeys.warn(node, context: &context)
         PullPolicy.warn(node, isOCI: image.kind == "oci", context: &context)
 
@@ -159,7 +160,8 @@ enum InstanceBuilder {
                     instanceName,
                     PlanInstance(
                         service: service.name, replica: Int64(replicaIndex + 1), image: image, config: config,
-                        devices: devices, dependsOn: dependsOn, files: files)
+                        devices: devices, dependsOn: dependsOn, files: files, healthcheck: healthcheck,
+                        waitFor: waitFor)
                 ))
         }
         return instances

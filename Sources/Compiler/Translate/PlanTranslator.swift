@@ -82,9 +82,11 @@ public enum PlanTranslator {
             var attachments: [ServiceDiscovery.Attachment] = []
             for service in chunk {
                 let dependsOn = (dependencies[service.key] ?? []).flatMap { instanceNames[$0] ?? [] }.sorted()
+                let waitFor = HealthcheckTranslator.waitFor(
+                    service.value, dependencies: dependencies[service.key] ?? [], instanceNames: instanceNames)
                 let built = try InstanceBuilder.build(
                     translator(for: service), names: instanceNames[service.key] ?? [], dependsOn: dependsOn,
-                    placeholders: &placeholders, context: &chunkContext)
+                    waitFor: waitFor, placeholders: &placeholders, context: &chunkContext)
                 for (name, instance) in built {
                     attachments += ServiceDiscovery.attachments(of: instance, named: name)
                 }
@@ -105,6 +107,12 @@ public enum PlanTranslator {
                 plan.placeholders[token] = existing
             }
             context.append(warningsOf: chunk.context)
+        }
+        // Jobs others wait for log their exit status (see JobCompletion).
+        let jobs = Set(plan.instances.values.flatMap { $0.waitFor.filter { $0.value == "completed" }.keys })
+        for job in jobs {
+            let lines = plan.instances[job]?.config["raw.lxc"].map { [$0] } ?? []
+            plan.instances[job]?.config["raw.lxc"] = (lines + [JobCompletion.logLevelLine]).joined(separator: "\n")
         }
         StageTimings.mark("instances")
         try ServiceDiscovery.addRecords(

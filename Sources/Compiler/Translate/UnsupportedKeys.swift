@@ -2,7 +2,6 @@
 enum UnsupportedKeys {
     static let reasons: [String: String] = [
         "build": "Incus cannot build images; the image: reference is used as it is",
-        "healthcheck": "Incus has no health checks",
         "cap_add": "Incus containers do not take per-container capability lists",
         "cap_drop": "Incus containers do not take per-container capability lists",
         "devices": "host devices need Incus unix-char/unix-block devices; add them in x-incus or a profile",

@@ -122,7 +122,14 @@ final class OCIEndToEndTests: ComposeDirectoryTestCase {
         let (second, secondLines) = run(planFile: planPath)
         XCTAssertEqual(second.writeRequests, [], "re-apply writes nothing\n" + secondLines.joined(separator: "\n"))
 
-        // restart: always: a killed main process comes back by itself, and NAT still answers.
+        // A restart keeps NAT and loopback working (the pinned address stays).
+        incus(["restart", "--project", project, "web-1"])
+        XCTAssertTrue(answers("http://\(bridgeAddress):\(wildcardPort)/"), "NAT answers after a restart")
+        XCTAssertTrue(answers("http://127.0.0.1:\(wildcardPort)/"), "loopback answers after a restart")
+
+        // restart: always: a killed main process comes back by itself, and NAT still answers. (Not
+        // followed by an `incus restart`: Incus 7 can fail one sent within seconds of an automatic
+        // restart, see docs/incus-versions.md.)
         XCTAssertEqual(exec("web-1", ["sh", "-c", "kill -9 $(pidof httpd)"]).status, 0)
         XCTAssertTrue(
             waitUntil(seconds: 10) {
@@ -130,12 +137,7 @@ final class OCIEndToEndTests: ComposeDirectoryTestCase {
             },
             "the killed process took the container down")
         XCTAssertTrue(answers("http://\(bridgeAddress):\(wildcardPort)/"), "Incus restarted it (boot.autorestart)")
-        // The restart is done once its last device, the loopback proxy, answers too (an `incus restart`
-        // sent while Incus still starts the devices finds the port taken).
         XCTAssertTrue(answers("http://127.0.0.1:\(wildcardPort)/"), "loopback answers after the automatic restart")
-        incus(["restart", "--project", project, "web-1"])
-        XCTAssertTrue(answers("http://\(bridgeAddress):\(wildcardPort)/"), "NAT answers after a restart")
-        XCTAssertTrue(answers("http://127.0.0.1:\(wildcardPort)/"), "loopback answers after a restart")
         let (third, thirdLines) = run(planFile: planPath)
         XCTAssertEqual(third.writeRequests, [], "still nothing to write\n" + thirdLines.joined(separator: "\n"))
 

@@ -13,7 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TOKEN = "token-for-library-app"
 CONFIG = json.dumps({"config": {"Entrypoint": ["/docker-entrypoint.sh"], "Cmd": ["app", "--serve"],
-                                "Env": ["PATH=/usr/bin"]}}).encode()
+                                "Env": ["PATH=/usr/bin"],
+                                "Healthcheck": {"Test": ["CMD-SHELL", "app --check"], "Interval": 2000000000,
+                                                "Retries": 4}}}).encode()
 CONFIG_DIGEST = "sha256:" + hashlib.sha256(CONFIG).hexdigest()
 AMD64 = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
                     "config": {"mediaType": "application/vnd.oci.image.config.v1+json",

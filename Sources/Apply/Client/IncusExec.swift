@@ -1,0 +1,78 @@
+import Foundation
+import Plan
+
+/// What a command run in an instance returned.
+public struct ExecResult: Equatable, Sendable {
+    /// The command's exit status; -1 when it did not end within its time.
+    public var exitCode: Int
+    /// Standard output then standard error, at most 4096 bytes (as docker keeps of a health probe).
+    public var output: String
+}
+
+extension IncusClient {
+    /// Runs `command` in `instance` through the exec API, without a websocket: Incus records the
+    /// output in log files, which are read and deleted. A command still running after `timeout`
+    /// seconds counts as failed (-1); Incus cannot cancel it, so it is left to end by itself.
+    ///
+    /// These requests change nothing a plan describes: they are counted in no write list.
+    func execute(
+        _ command: [String], in instance: String, project: String, user: UInt32?, group: UInt32?, cwd: String?,
+        timeout: TimeInterval
+    ) throws -> ExecResult {
+        var body: [String: JSONValue] = [
+            "command": .array(command.map { .string($0) }), "record-output": .bool(true),
+            "wait-for-websocket": .bool(false), "interactive": .bool(false), "environment": .object([:]),
+        ]
+        if let user { body["user"] = .integer(Int64(user)) }
+        if let group { body["group"] = .integer(Int64(group)) }
+        if let cwd, !cwd.isEmpty { body["cwd"] = .string(cwd) }
+        let resource = "\(instance) (project \(project))"
+        let answer = try exchange(
+            "POST", "/1.0/instances/\(instance)/exec", project: project, body: .object(body),
+            action: "run a command in",
+            resource: resource, probe: true, waitForOperation: false
+        ).metadata
+        guard let operation = answer["operation"]?.stringValue else {
+            throw ApplyError.unexpectedResponse(request: "POST exec", detail: "no operation")
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let remaining = max(1, Int(deadline.timeIntervalSinceNow.rounded(.up)))
+            let state = try request(
+                "GET", operation + "/wait?timeout=\(min(remaining, 30))", project: nil, body: nil,
+                action: "wait for a command in", resource: resource, timeout: min(remaining, 30) + 30)
+            // A command that is not found or not executable ends the operation as "Failure", with
+            // its exit status (127, 126) in the metadata all the same.
+            if let code = state["metadata"]?["return"]?.integerValue {
+                let output = try collectOutput(state["metadata"]?["output"], project: project, resource: resource)
+                return ExecResult(exitCode: Int(code), output: output)
+            }
+            if state["status"]?.stringValue != "Running" {
+                throw IncusError(
+                    action: "run a command in", resource: resource,
+                    message: state["err"]?.stringValue ?? "the command did not run", statusCode: 500)
+            }
+            if Date() >= deadline {
+                return ExecResult(exitCode: -1, output: "Health check exceeded timeout (\(Int(timeout)) s)")
+            }
+        }
+    }
+
+    /// Reads and deletes the recorded stdout ("1") and stderr ("2") log files of an exec.
+    private func collectOutput(_ files: JSONValue?, project: String, resource: String) throws -> String {
+        var output = Data()
+        for stream in ["1", "2"] {
+            guard let path = files?[stream]?.stringValue else { continue }
+            let response = try rawRequest(
+                "GET", path, project: project, body: nil, headers: [:], action: "read the output of a command in",
+                resource: resource, probe: true)
+            output.append(response.body)
+            _ = try? rawRequest(
+                "DELETE", path, project: project, body: nil, headers: [:], action: "delete the output of a command in",
+                resource: resource, probe: true)
+        }
+        var text = String(decoding: output.prefix(4096), as: UTF8.self)
+        if output.count > 4096 { text += "..." }
+        return text
+    }
+}
