@@ -27,11 +27,14 @@ let package = Package(
             name: "CAllocator", path: "Sources/CAllocator",
             linkerSettings: [.linkedLibrary("jemalloc")]),
         .target(name: "Plan", dependencies: ["CJansson", "CCrypto"], path: "Sources/Plan"),
+        // The version and commit `--version` prints, written before each build (scripts/build-info.sh).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool(), path: "Plugins/BuildInfoPlugin"),
+        .target(name: "BuildInfo", path: "Sources/BuildInfo", plugins: ["BuildInfoPlugin"]),
         .target(name: "Compiler", dependencies: ["CYAML", "Plan"], path: "Sources/Compiler"),
         .executableTarget(
             name: "compose-compile",
             dependencies: [
-                "CAllocator", "Compiler", "Plan",
+                "BuildInfo", "CAllocator", "Compiler", "Plan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/compose-compile"),
@@ -41,7 +44,9 @@ let package = Package(
         .target(name: "Apply", dependencies: ["CCurl", "CYAML", "Plan"], path: "Sources/Apply"),
         .executableTarget(
             name: "compose-apply",
-            dependencies: ["Apply", "Plan", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Apply", "BuildInfo", "Plan", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Sources/compose-apply"),
         .testTarget(
             name: "ApplyTests", dependencies: ["Apply", "Plan"], path: "Tests/ApplyTests", exclude: ["Fixtures"]),

@@ -62,6 +62,8 @@ die() {
 source "$(dirname "${BASH_SOURCE[0]}")/lib/apt-sources.sh"
 # shellcheck source=lib/test-image.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/test-image.sh"
+# shellcheck source=lib/rootfs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/rootfs.sh"
 
 # The mirror URI of the entry that serves the host's own release: Debian keeps every suite there.
 host_mirror() {
@@ -71,18 +73,8 @@ host_mirror() {
     printf '%s\n' "$uri"
 }
 
-# apt inside the rootfs, in a throwaway mount namespace: the sources file (kept under $STATE, outside
-# the rootfs and the repository), /proc, /dev and the host's resolv.conf are bound in.
-rootfs_apt() {
-    unshare -m bash -c 'set -e; root=$1; sources=$2; path=$3; shift 3
-        mount --make-rprivate /
-        mount --bind "$sources" "$root/etc/apt/sources.list.d"
-        mount -t proc proc "$root/proc"
-        mount --rbind /dev "$root/dev"
-        mount --bind /etc/resolv.conf "$root/etc/resolv.conf"
-        exec chroot "$root" env -i DEBIAN_FRONTEND=noninteractive PATH="$path" HOME=/root "$@"' \
-        _ "$ROOT" "$STATE/apt" "$CHROOT_PATH" "$@"
-}
+# apt inside the rootfs (scripts/lib/rootfs.sh), with the sources file kept under $STATE.
+rootfs_apt() { rootfs_run "$ROOT" "$STATE/apt" "$@"; }
 
 rootfs_has_packages() {
     chroot "$ROOT" dpkg-query -W -f '${Version}' incus-base 2>/dev/null | grep -q '^7\.' &&

@@ -60,7 +60,7 @@ swift build --build-tests 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
 swift build --build-tests >/dev/null
 
 echo "== lint"
-swift format lint --strict -r Sources Tests
+swift format lint --strict -r Sources Tests Plugins
 
 echo "== conformance with docker compose config (at least 95% of projects identical)"
 COMPOSE_COMPILE="$(swift build --show-bin-path)/compose-compile" CONFORMANCE_MIN_RATE=95 \
@@ -68,6 +68,9 @@ COMPOSE_COMPILE="$(swift build --show-bin-path)/compose-compile" CONFORMANCE_MIN
 
 echo "== fuzzing the loader and the plan reader (60 s)"
 scripts/fuzz.sh 60 2>&1 | tail -n 4
+
+echo "== packages: release binaries, tarball and .deb, installed into a fresh Debian 12 root"
+scripts/package-test.sh --build
 
 echo "== tests (Incus 6.0 LTS on the host)"
 swift test --skip-build --disable-swift-testing "$@"

@@ -1,5 +1,6 @@
 import Apply
 import ArgumentParser
+import BuildInfo
 import Foundation
 
 /// `compose-apply`: converges an Incus server to a plan written by `compose-compile`, and shows what
@@ -10,6 +11,7 @@ struct ComposeApply: ParsableCommand {
         abstract: "Converge an Incus server to a deployment plan written by compose-compile.",
         discussion: "Exit statuses: 0 converged, 1 invalid plan (nothing sent), 2 refused before any change, "
             + "3 failed part way, 4 server unreachable, 130 interrupted. See docs/apply.md.",
+        version: BuildInfo.versionText(of: "compose-apply"),
         subcommands: [Converge.self, Status.self], defaultSubcommand: Converge.self)
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildInfo
 import Compiler
 import FoundationEssentials
 import Glibc
@@ -9,6 +10,7 @@ struct ComposeCompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compose-compile",
         abstract: "Compile Docker Compose files into a reviewable Incus deployment plan (JSON).",
+        version: BuildInfo.versionText(of: "compose-compile"),
         subcommands: [CompileCommand.self, ConfigCommand.self],
         defaultSubcommand: CompileCommand.self)
 }
