@@ -10,6 +10,11 @@ each `X.incus.yaml` right after `X.yaml`. Golden cases run as scripts/golden-run
 `args` file (one argument a line; `compile` is dropped, `-f` files replace discovery) goes to both
 tools, and the environment is only HOME, PATH and the lines of their `process-env` file. A project
 meant to be invalid must be rejected by both.
+
+Every project both accept is then listed by both with `config --services`, `--volumes`,
+`--networks`, `--images`, `--profiles` and `--variables`; the lines must be the same. Docker prints
+most of these in the order of a Go map, random from run to run, and compose-compile in sorted order,
+so lines are compared as sorted lists (the `--variables` header stays first).
 """
 
 import difflib
@@ -62,10 +67,57 @@ def run(argv, cwd, env):
     return proc.returncode, proc.stdout, proc.stderr
 
 
+LISTINGS = ["--services", "--volumes", "--networks", "--images", "--profiles", "--variables"]
+
+
+def listing_lines(switch, text):
+    """A listing's lines in a comparable order (--variables: cells apart from the column widths,
+    which follow the longest cell)."""
+    rows = text.splitlines()
+    if switch == "--variables" and rows:
+        rows = [" ".join(row.split()) for row in rows]
+        return rows[:1] + sorted(rows[1:])
+    return sorted(rows)
+
+
+def stable_variables(docker_argv, cwd, env, text):
+    """docker's --variables table with the cells that change between runs blanked: a variable written
+    with different defaults (or alternatives) in several places gets one of them, at random (a Go map)."""
+    runs = [text] + [run(docker_argv, cwd, env)[1] for _ in range(4)]
+    tables = [{row.split()[0]: row for row in out.splitlines()[1:] if row.split()} for out in runs]
+    rows = text.splitlines()
+    stable = rows[:1]
+    for row in rows[1:]:
+        if not row.split():
+            continue
+        seen = {table.get(row.split()[0]) for table in tables}
+        stable.append(row if len(seen) == 1 else row[:40] + "<varies between docker runs>")
+    return "\n".join(stable) + "\n"
+
+
+def compare_listings(docker_base, ours_base, cwd, env, name):
+    """The listing switches that give other lines, with both outputs."""
+    differences = []
+    for switch in LISTINGS:
+        d_code, d_out, _ = run(docker_base + ["config", switch], cwd, env)
+        o_code, o_out, _ = run(ours_base + ["config", switch], cwd, env)
+        if switch == "--variables" and d_code == 0:
+            d_out = stable_variables(docker_base + ["config", switch], cwd, env, d_out)
+            varying = {row.split()[0] for row in d_out.splitlines() if row.endswith("<varies between docker runs>")}
+            o_out = "".join(
+                (row[:40] + "<varies between docker runs>" if row.split() and row.split()[0] in varying else row)
+                + "\n" for row in o_out.splitlines())
+        if d_code != o_code or listing_lines(switch, d_out) != listing_lines(switch, o_out):
+            differences.append((switch, d_code, d_out, o_code, o_out))
+    return differences
+
+
 def main():
     docker, ours, projects = sys.argv[1], sys.argv[2], sys.argv[3:]
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
     matched = 0
+    listings_checked = 0
+    listings_matched = 0
     for project in projects:
         name = os.path.relpath(project, os.path.join(os.path.dirname(__file__), ".."))
         files, explicit = files_for(project)
@@ -82,7 +134,7 @@ def main():
         if "-f" in extra:
             file_args, explicit = [], True
         docker_args = [docker] + file_args + extra + ["config", "--format", "json"]
-        our_args = [ours, "config"] + (file_args if explicit else []) + extra
+        our_args = [ours, "config", "--format", "json"] + (file_args if explicit else []) + extra
         d_code, d_out, d_err = run(docker_args, project, run_env)
         o_code, o_out, o_err = run(our_args, project, run_env)
         if d_code != 0 or o_code != 0:
@@ -96,6 +148,16 @@ def main():
                 print("    docker: " + d_err.strip().replace("\n", "\n    "))
                 print("    ours:   " + o_err.strip().replace("\n", "\n    "))
             continue
+        differences = compare_listings(
+            [docker] + file_args + extra, [ours] + (file_args if explicit else []) + extra, project, run_env, name)
+        listings_checked += len(LISTINGS)
+        listings_matched += len(LISTINGS) - len(differences)
+        for switch, d_status, d_listing, o_status, o_listing in differences:
+            print(f"LISTING   {name} config {switch}: docker exit {d_status}, compose-compile exit {o_status}")
+            for line in difflib.unified_diff(
+                listing_lines(switch, d_listing), listing_lines(switch, o_listing), "docker compose",
+                "compose-compile", lineterm="", n=1):
+                print("    " + line)
         expected = canonical(json.loads(d_out))
         actual = canonical(json.loads(o_out))
         if expected == actual:
@@ -109,7 +171,13 @@ def main():
             print("    " + line)
     total = len(projects)
     rate = 100.0 * matched / total if total else 0.0
-    print(f"\n{matched}/{total} projects identical ({rate:.1f}%)")
+    listing_rate = 100.0 * listings_matched / listings_checked if listings_checked else 100.0
+    print(f"\n{listings_matched}/{listings_checked} listings identical ({listing_rate:.1f}%): "
+          + " ".join(LISTINGS))
+    print(f"{matched}/{total} projects identical ({rate:.1f}%)")
+    if listing_rate < float(os.environ.get("CONFORMANCE_LISTINGS_MIN_RATE", "0")):
+        print("listings below the required rate")
+        return 1
     minimum = float(os.environ.get("CONFORMANCE_MIN_RATE", "0"))
     if rate < minimum:
         print(f"conformance below the required {minimum:.1f}%")

@@ -62,8 +62,8 @@ swift build --build-tests >/dev/null
 echo "== lint"
 swift format lint --strict -r Sources Tests Plugins
 
-echo "== conformance with docker compose config (at least 95% of projects identical)"
-COMPOSE_COMPILE="$(swift build --show-bin-path)/compose-compile" CONFORMANCE_MIN_RATE=95 \
+echo "== conformance with docker compose config (at least 95% of projects identical, every listing)"
+COMPOSE_COMPILE="$(swift build --show-bin-path)/compose-compile" CONFORMANCE_MIN_RATE=95 CONFORMANCE_LISTINGS_MIN_RATE=100 \
   scripts/conformance.sh | tail -n 3
 
 echo "== fuzzing the loader and the plan reader (60 s)"

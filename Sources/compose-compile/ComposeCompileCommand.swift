@@ -10,9 +10,20 @@ struct ComposeCompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compose-compile",
         abstract: "Compile Docker Compose files into a reviewable Incus deployment plan (JSON).",
+        usage: """
+            compose-compile [-f <file> ...] [-p <project-name>] [--profile <profile> ...] [-o <output>]
+            compose-compile [-f <file> ...] [-p <project-name>] [--profile <profile> ...] config [--services] [-q] ...
+            """,
+        discussion: """
+            The project options (-f, -p, --project-directory, --env-file, --profile) go before the \
+            subcommand, as with docker compose, or after it. -f - reads the compose file from standard input.
+            """,
         version: BuildInfo.versionText(of: "compose-compile"),
         subcommands: [CompileCommand.self, ConfigCommand.self],
         defaultSubcommand: CompileCommand.self)
+
+    /// Given before the subcommand, docker compose's way; the subcommand reads them.
+    @OptionGroup var project: ProjectOptions
 }
 
 /// Options shared by every subcommand that loads a compose project.
@@ -91,16 +102,16 @@ struct CompileCommand: ParsableCommand {
     }
 }
 
-/// Writes a plan file atomically with mode 0600: plans can hold environment values.
+/// Writes a file atomically, by default with mode 0600: plans can hold environment values.
 enum PlanFileWriter {
-    static func write(_ pieces: [[UInt8]], to path: String) throws {
+    static func write(_ pieces: [[UInt8]], to path: String, mode: mode_t = 0o600) throws {
         let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard descriptor >= 0 else {
             exitWithCompileError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
         // A file left by an earlier run under this name keeps its mode through O_TRUNC.
-        let written = fchmod(descriptor, 0o600) == 0 && StandardStreams.write(pieces, to: descriptor)
+        let written = fchmod(descriptor, mode) == 0 && StandardStreams.write(pieces, to: descriptor)
         let failure = errno
         guard close(descriptor) == 0 && written else {
             unlink(temporary)

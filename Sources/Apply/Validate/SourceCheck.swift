@@ -6,7 +6,8 @@ public enum SourceCheck {
     /// Throws `ApplyError.sourceChanged` naming every changed or missing file; sends no request.
     public static func verify(_ source: PlanSource) throws {
         var problems: [String] = []
-        for file in source.files {
+        // A compose file read from standard input (`-f -`) has no file to check again.
+        for file in source.files where file.path != "-" {
             guard let data = FileManager.default.contents(atPath: file.path) else {
                 problems.append("\(file.path) is missing")
                 continue

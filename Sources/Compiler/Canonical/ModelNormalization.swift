@@ -33,6 +33,27 @@ struct ModelNormalization {
             if networks["default"] == nil { networks.set("default", .null(at: model.location)) }
             model.set("networks", networks)
         }
+        nameResources(&model)
+    }
+
+    /// What compose-go keeps of normalization under `--no-normalize`: the project's `name`, and
+    /// resources declared empty (`data:`) written as empty mappings.
+    func updateWithoutNormalizing(_ model: inout YAMLNode) {
+        model.set("name", .string(projectName, at: model.location))
+        for kind in ["networks", "volumes", "configs", "secrets"] {
+            guard var resources = model[kind], resources.mapping != nil else { continue }
+            resources.updatePairs { pairs in
+                for index in pairs.indices where pairs[index].value.isNull {
+                    pairs[index].value = .mapping([], at: pairs[index].keyLocation)
+                }
+            }
+            model.set(kind, resources)
+        }
+    }
+
+    /// Step 5 alone, with the project's `name`.
+    func nameResources(_ model: inout YAMLNode) {
+        model.set("name", .string(projectName, at: model.location))
         for kind in ["networks", "volumes", "configs", "secrets"] {
             guard var resources = model[kind], resources.mapping != nil else { continue }
             resources.updatePairs { pairs in

@@ -33,6 +33,9 @@ public struct VariableTemplate {
     public var lookup: (String) -> String?
     /// Called with the name of each variable that was unset and had no default.
     public var unset: (String) -> Void
+    /// Called for every variable a template names: its name, operator (`:-`, `?`, …; `nil` for a
+    /// bare `$NAME` or `${NAME}`) and the text after the operator, as written.
+    public var observe: ((_ name: String, _ operator: String?, _ argument: String) -> Void)?
 
     public init(lookup: @escaping (String) -> String?, unset: @escaping (String) -> Void = { _ in }) {
         self.lookup = lookup
@@ -69,6 +72,7 @@ public struct VariableTemplate {
                 var end = index + 1
                 while end < chars.count, Self.isNameChar(chars[end]) { end += 1 }
                 let name = String(String.UnicodeScalarView(chars[(index + 1)..<end]))
+                observe?(name, nil, "")
                 if let value = lookup(name) {
                     output.append(contentsOf: value.unicodeScalars)
                 } else {
@@ -100,6 +104,7 @@ public struct VariableTemplate {
         let name = String(String.UnicodeScalarView(scalars[0..<end]))
         let rest = String(String.UnicodeScalarView(scalars[end...]))
         if rest.isEmpty {
+            observe?(name, nil, "")
             if let value = lookup(name) { return value }
             unset(name)
             return ""
@@ -107,6 +112,7 @@ public struct VariableTemplate {
         let operators = [":?", "?", ":-", "-", ":+", "+"]
         guard let op = operators.first(where: { rest.hasPrefix($0) }) else { throw .invalidTemplate(template) }
         let argument = String(rest.dropFirst(op.count))
+        observe?(name, op, argument)
         let value = lookup(name)
         switch op {
         case ":-", "-":
@@ -117,6 +123,11 @@ public struct VariableTemplate {
             return useAlternative ? try substitute(argument, depth: depth + 1) : value ?? ""
         default:
             if let value, op == "?" || !value.isEmpty { return value }
+            // Collecting variables (an observer, nothing to look up): the reason is a template too.
+            if observe != nil {
+                _ = try substitute(argument, depth: depth + 1)
+                return ""
+            }
             throw .missingRequired(variable: name, reason: try substitute(argument, depth: depth + 1))
         }
     }

@@ -12,6 +12,11 @@ public struct CompileOptions: Sendable {
     public var profiles: [String] = []
     /// The process environment, passed in so tests control it.
     public var environment: [String: String] = [:]
+    /// `config --no-interpolate`: the merged files as written, `${…}` kept, nothing normalized.
+    public var interpolate = true
+    /// `config --no-normalize`: no compose-go normalization (default network, resource names,
+    /// implied dependencies, build defaults).
+    public var normalize = true
     /// Where relative `-f` paths and discovery start.
     public var workingDirectory: String
 

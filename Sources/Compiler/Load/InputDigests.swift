@@ -43,6 +43,7 @@ final class InputDigests: @unchecked Sendable {
     }
 
     private static func bytes(of path: String, requestedAt location: SourceLocation?) throws -> FileBytes {
+        if path == FilePaths.standardInput { return FileBytes.standardInput() }
         guard let file = FileBytes.read(path) else { throw CompileError("cannot read file \(path)", at: location) }
         return file
     }

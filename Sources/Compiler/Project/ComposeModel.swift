@@ -20,6 +20,8 @@ public struct ComposeModel: Sendable {
     public var warnings: [CompileWarning] = []
     /// The digests of the files parsed, from the bytes parsed.
     var inputDigests = InputDigests()
+    /// Loaded with `interpolate: false`: merged as written, not normalized.
+    public var isRaw = false
 
     /// Default compose file names, in docker compose's order of preference.
     public static let baseNames = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"]
@@ -45,9 +47,10 @@ public struct ComposeModel: Sendable {
     public static func load(_ options: CompileOptions, for purpose: Purpose = .config) throws -> ComposeModel {
         let cwd = options.workingDirectory
         let explicitDirectory = options.projectDirectory.map { FilePaths.absolute($0, relativeTo: cwd) }
+        // A compose file on standard input has no directory: its project's is the working directory.
         let envDirectory =
-            explicitDirectory ?? options.files.first.map {
-                FilePaths.directory(of: FilePaths.absolute($0, relativeTo: cwd))
+            explicitDirectory ?? options.files.first.flatMap {
+                $0 == FilePaths.standardInput ? nil : FilePaths.directory(of: FilePaths.absolute($0, relativeTo: cwd))
             }
             ?? cwd
         let sources = try EnvironmentSources(
@@ -55,7 +58,8 @@ public struct ComposeModel: Sendable {
             workingDirectory: cwd)
         StageTimings.mark("start")
         let files = try composeFiles(options, sources: sources, start: explicitDirectory ?? cwd)
-        let projectDirectory = explicitDirectory ?? FilePaths.directory(of: files[0])
+        let projectDirectory =
+            explicitDirectory ?? (files[0] == FilePaths.standardInput ? cwd : FilePaths.directory(of: files[0]))
         var variables = sources.variables
         var parsed: [String: YAMLNode] = [:]
         let digests = InputDigests(recording: purpose == .compile)
@@ -65,14 +69,27 @@ public struct ComposeModel: Sendable {
         StageTimings.mark("parse")
         var loader = ModelLoader(
             environment: variables, workingDirectory: projectDirectory, home: options.environment["HOME"],
-            lenient: purpose == .compile)
+            lenient: purpose == .compile || !options.interpolate)
         loader.parsed = parsed
         // The loader now holds the only reference to each parsed tree, which it frees once used.
         parsed = [:]
         loader.digests = digests
+        loader.interpolate = options.interpolate
         var model = try loader.load(files)
         StageTimings.mark("environment items")
-        ModelNormalization(projectName: name, environment: variables).update(&model)
+        let normalization = ModelNormalization(projectName: name, environment: variables)
+        if options.normalize {
+            normalization.update(&model)
+        } else {
+            normalization.updateWithoutNormalizing(&model)
+        }
+        guard options.interpolate else {
+            // `${…}` as written: no profiles, env_file or shape (compose-go's model before interpolation).
+            return ComposeModel(
+                name: name, projectDirectory: projectDirectory, files: files, filesRead: loader.filesRead,
+                environment: variables, model: model, warnings: loader.warnings.items, inputDigests: digests,
+                isRaw: true)
+        }
         let profiles = options.profiles.isEmpty ? sources.profiles : options.profiles
         let allServices = Set(model["services"]?.mapping?.map(\.key) ?? [])
         StageTimings.mark("model normalization")
@@ -96,7 +113,18 @@ public struct ComposeModel: Sendable {
         StageTimings.mark("shape")
         return ComposeModel(
             name: name, projectDirectory: projectDirectory, files: files, filesRead: filesRead,
-            environment: variables, model: model, warnings: loader.warnings.items, inputDigests: digests)
+            environment: variables, model: model, warnings: loader.warnings.items, inputDigests: digests,
+            isRaw: false)
+    }
+
+    /// The compose files `options` name or discovery finds, in load order (`-` for standard input).
+    public static func composeFiles(of options: CompileOptions) throws -> [String] {
+        let cwd = options.workingDirectory
+        let explicitDirectory = options.projectDirectory.map { FilePaths.absolute($0, relativeTo: cwd) }
+        let sources = try EnvironmentSources(
+            process: options.environment, envFiles: options.environmentFiles, directory: explicitDirectory ?? cwd,
+            workingDirectory: cwd)
+        return try composeFiles(options, sources: sources, start: explicitDirectory ?? cwd)
     }
 
     /// `-f` files, else `COMPOSE_FILE`, else the base file found in `start` or a parent directory
@@ -106,6 +134,7 @@ public struct ComposeModel: Sendable {
         let given = options.files.isEmpty ? sources.composeFiles : options.files
         if !given.isEmpty {
             return try given.map { file in
+                if file == FilePaths.standardInput { return file }
                 let path = FilePaths.absolute(file, relativeTo: cwd)
                 guard FilePaths.isFile(path) else { throw CompileError("compose file \(path) does not exist", at: nil) }
                 return path
@@ -172,8 +201,10 @@ public struct ComposeModel: Sendable {
     }
 
     /// The model as `docker compose config --format json` prints it: extensions dropped except
-    /// top-level ones, `models` left out, every `$` written `$$` so the output loads again.
+    /// top-level ones, `models` left out, every `$` written `$$` so the output loads again. A raw
+    /// model (`--no-interpolate`) is printed as it is, `${…}` included.
     public var configJSON: JSONValue {
+        if isRaw { return ConfigJSON.value(model, escapingDollars: false) }
         var shaped = ShapeApplier(keepExtensions: false).apply(.project, model) ?? model
         shaped.remove("models")
         for pair in model.mapping ?? [] where pair.key.hasPrefix("x-") { shaped.set(pair.key, pair.value) }

@@ -20,6 +20,8 @@ struct ModelLoader {
     var parsed: [String: YAMLNode] = [:]
     /// The digests of the files parsed, shared with the loaders this one starts.
     var digests = InputDigests()
+    /// False for `config --no-interpolate`: `${…}` stays as written.
+    var interpolate = true
 
     /// Loads and merges `files` in order.
     mutating func load(_ files: [String]) throws -> YAMLNode {
@@ -48,6 +50,7 @@ struct ModelLoader {
             if document.isNull { throw CompileError("the compose file is empty", at: document.location) }
             throw CompileError("a compose file must be a mapping, not \(document.kindName)", at: document.location)
         }
+        guard interpolate else { return document }
         let variables = environment
         let warnings = self.warnings
         // Interpolation makes the model's own tree; the parsed one is freed on another core while

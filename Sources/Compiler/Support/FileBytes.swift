@@ -34,6 +34,25 @@ final class FileBytes: @unchecked Sendable {
 
     /// The bytes of the regular file at `path`, as many as its size when opened; nil when it cannot
     /// be opened or read, or is not a regular file (a device such as /dev/zero would never end).
+    /// Everything on standard input (`-f -`), read once: a second call gets the same bytes.
+    static func standardInput() -> FileBytes {
+        standardInputBytes
+    }
+
+    private static let standardInputBytes: FileBytes = {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
+            if count > 0 {
+                bytes += chunk[..<count]
+            } else if count == 0 || errno != EINTR {
+                break
+            }
+        }
+        return FileBytes(copying: bytes)
+    }()
+
     static func read(_ path: String) -> FileBytes? {
         // Without O_NONBLOCK, opening a FIFO would wait for a writer; reading a regular file is unchanged.
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)

@@ -73,6 +73,9 @@ enum FilePaths {
         return segmentLength > 0 && !(dots == segmentLength && dots <= 2)
     }
 
+    /// `-f -`: the compose file on standard input, recorded under this name.
+    static let standardInput = "-"
+
     /// The directory part of an absolute path.
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
