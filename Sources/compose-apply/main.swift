@@ -12,7 +12,10 @@ struct ComposeApply: ParsableCommand {
         discussion: "Exit statuses: 0 converged, 1 invalid plan (nothing sent), 2 refused before any change, "
             + "3 failed part way, 4 server unreachable, 130 interrupted. See docs/apply.md.",
         version: BuildInfo.versionText(of: "compose-apply"),
-        subcommands: [Converge.self, Status.self], defaultSubcommand: Converge.self)
+        subcommands: [
+            Converge.self, Status.self, Logs.self, Exec.self, Lifecycle<StopAction>.self,
+            Lifecycle<StartAction>.self, Lifecycle<RestartAction>.self,
+        ], defaultSubcommand: Converge.self)
 }
 
 /// Where the server is: the options every subcommand takes.
@@ -51,16 +54,156 @@ struct Status: ParsableCommand {
     }
 
     func run() throws {
+        let result = ApplyRun.status(server.invocation(plan), services: services)
+        try result.finish("ps")
+        print(format == "json" ? StatusReport.json(result.rows) : StatusReport.table(result.rows), terminator: "")
+    }
+}
+
+extension ServerOptions {
+    /// The invocation of a day-2 command on `plan`, with the process environment.
+    func invocation(_ plan: String) -> ApplyInvocation {
         var options = ApplyOptions()
         options.environment = ProcessInfo.processInfo.environment
-        let result = ApplyRun.status(
-            ApplyInvocation(planPath: plan, socket: server.socket, remote: server.remote, options: options),
-            services: services)
-        if let message = result.message {
-            FileHandle.standardError.write(Data("compose-apply ps: error: \(message)\n".utf8))
-            throw ExitCode(result.status.rawValue)
+        return ApplyInvocation(planPath: plan, socket: socket, remote: remote, options: options)
+    }
+}
+
+extension OperateResult {
+    /// Prints the error of `command` and exits with its status, if it failed.
+    func finish(_ command: String) throws {
+        guard let message else { return }
+        FileHandle.standardError.write(Data("compose-apply \(command): error: \(message)\n".utf8))
+        throw ExitCode(status.rawValue)
+    }
+}
+
+/// `compose-apply logs PLAN [SERVICE...]`.
+struct Logs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the console logs of the plan's instances, each line prefixed with its instance.")
+
+    @Argument(help: "The plan JSON file, or - for standard input.")
+    var plan: String
+
+    @Argument(help: "Compose services (default: all).")
+    var services: [String] = []
+
+    @Flag(name: [.customShort("f"), .customLong("follow")], help: "Keep printing new lines until interrupted.")
+    var follow = false
+
+    @Option(help: "Only the last N lines of each log.")
+    var tail: Int?
+
+    @OptionGroup var server: ServerOptions
+
+    func run() throws {
+        Interruption.install()
+        let result = ApplyRun.logs(
+            server.invocation(plan), services: services, tail: tail, follow: follow,
+            write: { FileHandle.standardOutput.write(Data($0.utf8)) }, keepGoing: { !Interruption.isRequested })
+        try result.finish("logs")
+    }
+}
+
+/// `compose-apply exec PLAN SERVICE -- CMD...`.
+struct Exec: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a command in a service's instance; its exit status becomes compose-apply's.",
+        discussion: """
+            The command runs through the Incus exec API without a terminal or standard input; its output \
+            is printed when it ends. -T is accepted for docker compose's sake.
+            """)
+
+    @Argument(help: "The plan JSON file, or - for standard input.")
+    var plan: String
+
+    @Argument(help: "The compose service.")
+    var service: String
+
+    @Option(help: "The replica (1-based).")
+    var index = 1
+
+    @Option(name: [.customShort("e"), .customLong("env")], help: "KEY=VALUE for the command's environment.")
+    var environment: [String] = []
+
+    @Option(name: [.customShort("u"), .customLong("user")], help: "Numeric user id to run as.")
+    var user: UInt32?
+
+    @Option(name: [.customShort("w"), .customLong("workdir")], help: "Working directory of the command.")
+    var workdir: String?
+
+    @Flag(name: .customShort("T"), help: "Do not allocate a terminal (never done: accepted for compatibility).")
+    var noTerminal = false
+
+    @Argument(parsing: .postTerminator, help: "The command, after --.")
+    var command: [String] = []
+
+    @OptionGroup var server: ServerOptions
+
+    func validate() throws {
+        guard !command.isEmpty else { throw ValidationError("give the command after --") }
+        for pair in environment where !pair.contains("=") {
+            throw ValidationError("-e takes KEY=VALUE, not \(pair)")
         }
-        print(format == "json" ? StatusReport.json(result.rows) : StatusReport.table(result.rows), terminator: "")
+    }
+
+    func run() throws {
+        var variables: [String: String] = [:]
+        for pair in environment {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            variables[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        let result = ApplyRun.exec(
+            server.invocation(plan),
+            request: ExecRequest(
+                service: service, index: index, command: command, environment: variables, user: user,
+                workingDirectory: workdir),
+            output: { FileHandle.standardOutput.write($0) }, errorOutput: { FileHandle.standardError.write($0) })
+        try result.finish("exec")
+        if let code = result.exitCode, code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Which instance action a `Lifecycle` command sends.
+protocol LifecycleAction {
+    static var name: String { get }
+    static var abstract: String { get }
+}
+enum StopAction: LifecycleAction {
+    static let name = "stop"
+    static let abstract = "Stop the instances of the services (all by default), dependents first."
+}
+enum StartAction: LifecycleAction {
+    static let name = "start"
+    static let abstract = "Start the instances of the services (all by default), dependencies first."
+}
+enum RestartAction: LifecycleAction {
+    static let name = "restart"
+    static let abstract = "Restart the instances of the services (all by default), dependencies first."
+}
+
+/// `compose-apply stop|start|restart PLAN [SERVICE...]`.
+struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: Action.name, abstract: Action.abstract)
+    }
+
+    @Argument(help: "The plan JSON file, or - for standard input.")
+    var plan: String
+
+    @Argument(help: "Compose services (default: all).")
+    var services: [String] = []
+
+    @Option(help: "Seconds a clean stop may take before Incus gives up.")
+    var timeout = 30
+
+    @OptionGroup var server: ServerOptions
+
+    func run() throws {
+        let result = ApplyRun.lifecycle(
+            Action.name, server.invocation(plan), services: services, timeout: timeout, write: { print($0) })
+        try result.finish(Action.name)
     }
 }
 
@@ -71,6 +214,9 @@ struct Converge: ParsableCommand {
 
     @Argument(help: "The plan JSON file, or - for standard input.")
     var plan: String
+
+    @Argument(help: "Converge only these compose services and what they depend on (default: all).")
+    var services: [String] = []
 
     @OptionGroup var server: ServerOptions
 
@@ -126,6 +272,7 @@ struct Converge: ParsableCommand {
         options.destroyVolumes = volumes
         options.wait = wait
         options.waitTimeout = waitTimeout
+        options.services = services
         options.environment = ProcessInfo.processInfo.environment
         let invocation = ApplyInvocation(
             planPath: plan, socket: server.socket, remote: server.remote, options: options)

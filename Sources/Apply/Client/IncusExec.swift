@@ -15,13 +15,18 @@ extension IncusClient {
     /// seconds counts as failed (-1); Incus cannot cancel it, so it is left to end by itself.
     ///
     /// These requests change nothing a plan describes: they are counted in no write list.
+    ///
+    /// `timeout` `nil` waits as long as the command runs. `output` and `errorOutput`, when given, get the
+    /// whole recorded standard output and standard error.
     func execute(
         _ command: [String], in instance: String, project: String, user: UInt32?, group: UInt32?, cwd: String?,
-        timeout: TimeInterval
+        environment: [String: String] = [:], timeout: TimeInterval?, output: ((Data) -> Void)? = nil,
+        errorOutput: ((Data) -> Void)? = nil
     ) throws -> ExecResult {
         var body: [String: JSONValue] = [
             "command": .array(command.map { .string($0) }), "record-output": .bool(true),
-            "wait-for-websocket": .bool(false), "interactive": .bool(false), "environment": .object([:]),
+            "wait-for-websocket": .bool(false), "interactive": .bool(false),
+            "environment": .stringMap(environment),
         ]
         if let user { body["user"] = .integer(Int64(user)) }
         if let group { body["group"] = .integer(Int64(group)) }
@@ -35,44 +40,52 @@ extension IncusClient {
         guard let operation = answer["operation"]?.stringValue else {
             throw ApplyError.unexpectedResponse(request: "POST exec", detail: "no operation")
         }
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = timeout.map { Date().addingTimeInterval($0) } ?? .distantFuture
         while true {
-            let remaining = max(1, Int(deadline.timeIntervalSinceNow.rounded(.up)))
+            let remaining = max(1, Int(min(deadline.timeIntervalSinceNow, 30).rounded(.up)))
             let state = try request(
                 "GET", operation + "/wait?timeout=\(min(remaining, 30))", project: nil, body: nil,
                 action: "wait for a command in", resource: resource, timeout: min(remaining, 30) + 30)
             // A command that is not found or not executable ends the operation as "Failure", with
             // its exit status (127, 126) in the metadata all the same.
             if let code = state["metadata"]?["return"]?.integerValue {
-                let output = try collectOutput(state["metadata"]?["output"], project: project, resource: resource)
-                return ExecResult(exitCode: Int(code), output: output)
+                let streams = try collectOutput(state["metadata"]?["output"], project: project, resource: resource)
+                output?(streams.output)
+                errorOutput?(streams.error)
+                let combined = streams.output + streams.error
+                var text = String(decoding: combined.prefix(4096), as: UTF8.self)
+                if combined.count > 4096 { text += "..." }
+                return ExecResult(exitCode: Int(code), output: text)
             }
             if state["status"]?.stringValue != "Running" {
                 throw IncusError(
                     action: "run a command in", resource: resource,
                     message: state["err"]?.stringValue ?? "the command did not run", statusCode: 500)
             }
-            if Date() >= deadline {
+            if let timeout, Date() >= deadline {
                 return ExecResult(exitCode: -1, output: "Health check exceeded timeout (\(Int(timeout)) s)")
             }
         }
     }
 
     /// Reads and deletes the recorded stdout ("1") and stderr ("2") log files of an exec.
-    private func collectOutput(_ files: JSONValue?, project: String, resource: String) throws -> String {
-        var output = Data()
+    private func collectOutput(_ files: JSONValue?, project: String, resource: String) throws -> (
+        output: Data, error: Data
+    ) {
+        var streams: [Data] = []
         for stream in ["1", "2"] {
-            guard let path = files?[stream]?.stringValue else { continue }
+            guard let path = files?[stream]?.stringValue else {
+                streams.append(Data())
+                continue
+            }
             let response = try rawRequest(
                 "GET", path, project: project, body: nil, headers: [:], action: "read the output of a command in",
                 resource: resource, probe: true)
-            output.append(response.body)
+            streams.append(response.body)
             _ = try? rawRequest(
                 "DELETE", path, project: project, body: nil, headers: [:], action: "delete the output of a command in",
                 resource: resource, probe: true)
         }
-        var text = String(decoding: output.prefix(4096), as: UTF8.self)
-        if output.count > 4096 { text += "..." }
-        return text
+        return (streams[0], streams[1])
     }
 }

@@ -77,10 +77,13 @@ extension IncusClient {
     }
 
     /// Starts, stops or restarts an instance.
-    public func changeState(_ name: String, project: String, action: String, force: Bool = false) throws {
+    /// `timeout`: seconds a clean stop may take before Incus gives up (restart and stop).
+    public func changeState(
+        _ name: String, project: String, action: String, force: Bool = false, timeout: Int = 30
+    ) throws {
         try send(
             "PUT", "/1.0/instances/\(name)/state", project: project,
-            body: .object(["action": .string(action), "timeout": .integer(30), "force": .bool(force)]),
+            body: .object(["action": .string(action), "timeout": .integer(Int64(timeout)), "force": .bool(force)]),
             action: "\(action) instance", resource: "\(name) (project \(project))")
     }
 

@@ -61,6 +61,11 @@ public enum ApplyRun {
         } catch {
             return ApplyResult(status: .invalidPlan, summary: nil, writeRequests: [], message: "\(error)")
         }
+        do {
+            _ = try ServiceSelection.instances(plan, services: invocation.options.services)
+        } catch {
+            return ApplyResult(status: .invalidPlan, summary: nil, writeRequests: [], message: "\(error)")
+        }
         if invocation.options.checkSource {
             do {
                 try SourceCheck.verify(plan.source)

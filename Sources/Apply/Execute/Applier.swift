@@ -50,7 +50,8 @@ public enum Applier {
         context.pause(at: "after-volumes")
 
         let converger = InstanceConverger(context: context)
-        let dependencies = plan.instances.mapValues { Set($0.dependsOn) }
+        let selected = try ServiceSelection.instancesWithDependencies(plan, services: options.services)
+        let dependencies = plan.instances.filter { selected.contains($0.key) }.mapValues { Set($0.dependsOn) }
         let total = dependencies.count
         let progress = ProgressCounter()
         let failures = Scheduler(dependencies: dependencies).run(workers: options.parallel) { name in
@@ -64,15 +65,18 @@ public enum Applier {
         }
         context.pause(at: "instances-done")
         try Interruption.check(before: "placeholder values")
-        for name in plan.instances.keys.sorted() where context.index.usesForeignTokens(name) {
+        for name in selected.sorted() where context.index.usesForeignTokens(name) {
             try converger.convergeForeignPlaceholders(name)
         }
         context.pause(at: "before-network-placeholders")
         try SharedResources.convergeNetworkPlaceholders(context)
         try Interruption.check(before: "removals")
-        try removeStaleInstances(context, snapshot: snapshot)
-        if snapshot.project != nil || !options.dryRun {
-            try SharedResources.removeStaleNetworks(context)
+        // Converging some services leaves the rest of the project as it is.
+        if options.services.isEmpty {
+            try removeStaleInstances(context, snapshot: snapshot)
+            if snapshot.project != nil || !options.dryRun {
+                try SharedResources.removeStaleNetworks(context)
+            }
         }
         if options.wait && !options.dryRun {
             reporter.note("waiting until every instance is healthy or running (--wait)")

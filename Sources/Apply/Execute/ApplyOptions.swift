@@ -20,6 +20,9 @@ public struct ApplyOptions: Sendable {
     public var wait = false
     /// `--wait-timeout`: seconds `wait` may take (`nil`: no limit).
     public var waitTimeout: Int?
+    /// `compose-apply PLAN SERVICE...`: converge only these services' instances and the instances they
+    /// depend on, and leave the rest of the project as it is (nothing is removed). Empty: everything.
+    public var services: [String] = []
     /// The incus client environment (`INCUS_CONF`, `HOME`), for image remotes.
     public var environment: [String: String] = [:]
 

@@ -134,14 +134,37 @@ enum ServiceSelection {
     }
 }
 
+extension ServiceSelection {
+    /// The instances of `services` and every instance they depend on, directly or not (all instances
+    /// when `services` is empty).
+    static func instancesWithDependencies(_ plan: Plan, services: [String]) throws -> Set<String> {
+        guard !services.isEmpty else { return Set(plan.instances.keys) }
+        var selected: Set<String> = []
+        var pending = try instances(plan, services: services)
+        while let name = pending.popLast() {
+            guard selected.insert(name).inserted else { continue }
+            pending += plan.instances[name]?.dependsOn ?? []
+        }
+        return selected
+    }
+}
+
 /// A day-2 command that cannot run as asked.
 public enum OperateError: Error, CustomStringConvertible, Equatable {
     case unknownService(String, known: [String])
+    /// The plan's instance is not on the server.
+    case notCreated(String)
+    /// `exec --index N` past the service's replicas.
+    case noReplica(service: String, index: Int, replicas: Int)
 
     public var description: String {
         switch self {
         case .unknownService(let name, let known):
             return "no such service: \(name) (the plan's services: \(known.joined(separator: ", ")))"
+        case .notCreated(let instance):
+            return "instance \(instance) does not exist yet: run compose-apply PLAN first"
+        case .noReplica(let service, let index, let replicas):
+            return "service \(service) has \(replicas) replica\(replicas == 1 ? "" : "s"), not \(index)"
         }
     }
 }

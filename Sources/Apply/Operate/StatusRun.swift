@@ -1,11 +1,13 @@
 import Foundation
 import Plan
 
-/// What `compose-apply ps` printed, or why it could not.
-public struct StatusResult: Sendable {
+/// What a day-2 command (`ps`, `logs`, `exec`, `stop`, …) did, or why it could not.
+public struct OperateResult: Sendable {
     public var status: ApplyExitStatus
-    /// The rows, when it got that far.
-    public var rows: [InstanceStatus]
+    /// `ps`: the rows, when it got that far.
+    public var rows: [InstanceStatus] = []
+    /// `exec`: the command's exit status.
+    public var exitCode: Int32?
     public var message: String?
 }
 
@@ -14,13 +16,23 @@ extension ApplyRun {
     /// write (health checks run through exec, which changes nothing the plan describes).
     public static func status(
         _ invocation: ApplyInvocation, services: [String], transport: HTTPTransport? = nil
-    ) -> StatusResult {
+    ) -> OperateResult {
+        operate(invocation, services: services, transport: transport) { context in
+            OperateResult(status: .success, rows: try StatusReport.rows(context, services: services))
+        }
+    }
+
+    /// Loads and checks the plan and `services` (exit 1 naming an unknown one), connects, and runs `body`.
+    static func operate(
+        _ invocation: ApplyInvocation, services: [String], transport: HTTPTransport?,
+        _ body: (ApplyContext) throws -> OperateResult
+    ) -> OperateResult {
         let plan: Plan
         do {
             plan = try loadPlan(invocation.planPath)
             _ = try ServiceSelection.instances(plan, services: services)
         } catch {
-            return StatusResult(status: .invalidPlan, rows: [], message: "\(error)")
+            return OperateResult(status: .invalidPlan, message: "\(error)")
         }
         do {
             let endpoint = try IncusEndpoint.resolve(
@@ -29,10 +41,9 @@ extension ApplyRun {
             let reporter = Reporter(dryRun: true, isTerminal: false, write: { _ in })
             let context = try Applier.makeContext(
                 plan: plan, client: client, options: invocation.options, reporter: reporter)
-            return StatusResult(
-                status: .success, rows: try StatusReport.rows(context, services: services), message: nil)
+            return try body(context)
         } catch {
-            return StatusResult(status: status(for: error), rows: [], message: "\(error)")
+            return OperateResult(status: status(for: error), message: "\(error)")
         }
     }
 }

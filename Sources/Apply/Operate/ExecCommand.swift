@@ -1,0 +1,56 @@
+import Foundation
+import Plan
+
+/// What `compose-apply exec` runs.
+public struct ExecRequest: Sendable {
+    public var service: String
+    /// 1-based replica.
+    public var index: Int
+    public var command: [String]
+    public var environment: [String: String]
+    public var user: UInt32?
+    public var workingDirectory: String?
+
+    public init(
+        service: String, index: Int = 1, command: [String], environment: [String: String] = [:], user: UInt32? = nil,
+        workingDirectory: String? = nil
+    ) {
+        self.service = service
+        self.index = index
+        self.command = command
+        self.environment = environment
+        self.user = user
+        self.workingDirectory = workingDirectory
+    }
+}
+
+extension ApplyRun {
+    /// `compose-apply exec PLAN SERVICE [--index N] -- CMD...`: runs the command in the service's
+    /// replica N through the Incus exec API and returns its exit status; `output` gets its standard
+    /// output and `errorOutput` its standard error. Without a websocket (Incus records the streams),
+    /// the output comes once the command has ended, and there is no standard input or terminal.
+    public static func exec(
+        _ invocation: ApplyInvocation, request: ExecRequest, output: @escaping (Data) -> Void,
+        errorOutput: @escaping (Data) -> Void, transport: HTTPTransport? = nil
+    ) -> OperateResult {
+        operate(invocation, services: [request.service], transport: transport) { context in
+            let replicas = context.plan.instances.filter { $0.value.service == request.service }
+                .sorted { $0.value.replica < $1.value.replica }
+            guard request.index >= 1, request.index <= replicas.count else {
+                throw OperateError.noReplica(service: request.service, index: request.index, replicas: replicas.count)
+            }
+            let name = replicas[request.index - 1].key
+            guard let server = try context.client.instance(name, project: context.project) else {
+                throw OperateError.notCreated(name)
+            }
+            // As docker exec: the container's user and working directory unless told otherwise.
+            let result = try context.client.execute(
+                request.command, in: name, project: context.project,
+                user: request.user ?? server.config["oci.uid"].flatMap { UInt32($0) },
+                group: request.user == nil ? server.config["oci.gid"].flatMap { UInt32($0) } : nil,
+                cwd: request.workingDirectory ?? server.config["oci.cwd"], environment: request.environment,
+                timeout: nil, output: output, errorOutput: errorOutput)
+            return OperateResult(status: .success, exitCode: Int32(truncatingIfNeeded: result.exitCode))
+        }
+    }
+}
