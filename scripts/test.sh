@@ -27,7 +27,8 @@ while [ $# -gt 0 ]; do
 done
 
 export DEBIAN_FRONTEND=noninteractive
-build_packages=(libyaml-dev libjansson-dev libcurl4-openssl-dev libssl-dev libjemalloc-dev pkg-config)
+# curl and openssl: the end-to-end tests fetch from published ports and make registry certificates.
+build_packages=(libyaml-dev libjansson-dev libcurl4-openssl-dev libssl-dev libjemalloc-dev pkg-config curl openssl)
 missing=()
 for package in "${build_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
