@@ -153,6 +153,16 @@ public struct PlanInstance: Equatable, Sendable {
     }
 }
 
+extension PlanInstance {
+    /// The config key where apply records which image an instance was built from (`imageRecord`).
+    public static let imageRecordKey = "user.compose.image"
+
+    /// What `imageRecordKey` holds: `oci:REFERENCE`, or `incus:REMOTE:ALIAS`.
+    public var imageRecord: String {
+        image.kind == "oci" ? "oci:\(image.reference)" : "incus:\(image.remote):\(image.reference)"
+    }
+}
+
 /// A compose `healthcheck`, run by apply through the Incus exec API with docker's timing rules.
 ///
 /// Values compose leaves out are 0 here: the image's HEALTHCHECK gives them, else docker's

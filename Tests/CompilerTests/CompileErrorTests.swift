@@ -21,6 +21,13 @@ final class CompileErrorTests: XCTestCase {
         )
     }
 
+    func testLabelsCannotTakeTheMarkersApplyKeeps() throws {
+        XCTAssertEqual(
+            try compileError("services:\n  web:\n    image: nginx\n    labels:\n      compose.image: x\n"),
+            "DIR/compose.yaml:5:22: error: label 'compose.image' collides with the marker this tool keeps in Incus as"
+                + " 'user.compose.image' (at services.web.labels.compose.image)\n")
+    }
+
     func testWrongType() throws {
         XCTAssertEqual(
             try compileError("services:\n  web:\n    image: nginx\n    ports: \"80:80\"\n"),

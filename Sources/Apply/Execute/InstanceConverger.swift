@@ -31,7 +31,20 @@ struct InstanceConverger {
             details.append("recreated")
         }
         var desired = build(name)
-        if let current = server {
+        var rebuilt = false
+        if var current = server {
+            if let built = current.config[PlanInstance.imageRecordKey],
+                let planned = context.plan.instances[name]?.imageRecord, built != planned
+            {
+                if context.options.dryRun {
+                    return context.reporter.record(
+                        .updated, what, detail: "rebuild from \(planned) (was \(built)); volumes kept")
+                }
+                current = try requests.rebuild(current)
+                details.append("rebuilt from \(planned) (was \(built)); volumes kept")
+                outcome = .updated
+                rebuilt = true
+            }
             desired = desired.withoutCompanionsOfFallbacks(server: current)
             let changes = desired.differences(from: current)
             if !changes.isEmpty {
@@ -45,7 +58,7 @@ struct InstanceConverger {
                 details.append(
                     changes.joined(separator: ", ") + (restarted ? " (stopped, updated, started)" : " (live)"))
             }
-            if current.status != "Running" && isCompletedJob(name, current) {
+            if current.status != "Running" && !rebuilt && isCompletedJob(name, current) {
                 details.append("completed")
             } else if current.status != "Running" {
                 if context.options.dryRun { return context.reporter.record(.updated, what, detail: "start") }

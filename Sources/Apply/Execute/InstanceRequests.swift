@@ -29,6 +29,27 @@ struct InstanceRequests {
         }
     }
 
+    /// Rebuilds a stopped instance from its plan image (Incus's rebuild API: the root disk is made
+    /// anew, config, devices and attached volumes stay) and returns it as the server has it then.
+    func rebuild(_ server: ServerInstance) throws -> ServerInstance {
+        guard let instance = context.plan.instances[server.name] else { return server }
+        if server.status != "Stopped" { try stop(server.name) }
+        let source = ImageSource.make(instance.image, clientConfig: context.clientConfig)
+        func send() throws {
+            try client.send(
+                "POST", "/1.0/instances/\(server.name)/rebuild", project: project, body: .object(["source": source]),
+                action: "rebuild instance", resource: resource(server.name))
+        }
+        if instance.image.kind == "oci" {
+            try context.images.creating(instance.image.reference, instance: server.name, reporter: context.reporter) {
+                try send()
+            }
+        } else {
+            try send()
+        }
+        return try fetch(server.name)
+    }
+
     func start(_ name: String) throws {
         try client.changeState(name, project: project, action: "start")
     }

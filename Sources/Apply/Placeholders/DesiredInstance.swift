@@ -37,6 +37,7 @@ public struct DesiredInstance: Equatable, Sendable {
         for (key, value) in imageDefaults where instance.config[key] == nil {
             result.config[key] = value
         }
+        result.config[PlanInstance.imageRecordKey] = instance.imageRecord
         for (deviceName, device) in instance.devices {
             var resolvedDevice: [String: String] = [:]
             var usesPlaceholder = false

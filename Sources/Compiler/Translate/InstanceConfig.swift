@@ -21,7 +21,8 @@ enum InstanceConfig {
         }
         for pair in service["labels"]?.mapping ?? [] {
             let key = "user." + pair.key
-            if config[key] != nil {
+            // user.compose.image is written by apply (what the instance was built from).
+            if config[key] != nil || key == PlanInstance.imageRecordKey {
                 throw CompileError(
                     "label '\(pair.key)' collides with the marker this tool keeps in Incus as '\(key)'",
                     at: pair.keyLocation, path: "\(path).labels.\(pair.key)")
