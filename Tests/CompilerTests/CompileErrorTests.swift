@@ -28,6 +28,15 @@ final class CompileErrorTests: XCTestCase {
                 + " 'user.compose.image' (at services.web.labels.compose.image)\n")
     }
 
+    func testStaticAddressOutsideItsNetworksSubnet() throws {
+        XCTAssertEqual(
+            try compileError(
+                "services:\n  web:\n    image: nginx\n    networks:\n      front:\n        ipv4_address: 10.9.0.5\n"
+                    + "networks:\n  front:\n    ipam:\n      config:\n        - subnet: 10.8.0.0/24\n"),
+            "DIR/compose.yaml:6:23: error: ipv4_address 10.9.0.5 is not inside network 'front' (10.8.0.1/24)"
+                + " (at services.web.networks.front.ipv4_address)\n")
+    }
+
     func testWrongType() throws {
         XCTAssertEqual(
             try compileError("services:\n  web:\n    image: nginx\n    ports: \"80:80\"\n"),

@@ -35,6 +35,11 @@ public enum Applier {
         context.pause(at: "locked")
         if !options.recreate {
             for (token, value) in AddressDiscovery.pinnedValues(plan: plan, server: snapshot.instances) {
+                // A lease pinned in a subnet the network no longer has is taken again (see InstanceConverger).
+                if let placeholder = plan.placeholders[token], !AddressDiscovery.fits(value, placeholder, plan: plan) {
+                    context.addressesToRenew.insert(placeholder.instance)
+                    continue
+                }
                 context.values.set(token, value)
             }
         }

@@ -17,6 +17,9 @@ final class ApplyContext: @unchecked Sendable {
     let images = ResolvedImages()
     /// Start times and health outcomes of this apply's instances.
     let health = HealthTracker()
+    /// Instances whose pinned address is outside its network's (changed) subnet: they take a new
+    /// lease and are pinned again. Set before instances are converged, read-only then.
+    var addressesToRenew: Set<String> = []
 
     init(
         client: IncusClient, plan: Plan, options: ApplyOptions, reporter: Reporter, server: ServerInfo,

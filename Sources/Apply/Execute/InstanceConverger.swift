@@ -51,12 +51,22 @@ struct InstanceConverger {
                 if context.options.dryRun {
                     return context.reporter.record(.updated, what, detail: changes.joined(separator: ", "))
                 }
+                var devices = baseDevices(desired, current: current)
+                let renewing = context.addressesToRenew.contains(name)
+                // A pinned lease outside the network's new subnet: the NIC loses it, the devices using it
+                // go until it is pinned again, and a restart takes a lease in the new subnet.
+                if renewing { for device in desired.pendingDevices { devices[device] = nil } }
                 let restarted = try requests.update(
-                    current, config: mergedConfig(desired, current),
-                    devices: baseDevices(desired, current: current))
+                    current, config: mergedConfig(desired, current), devices: devices)
                 outcome = .updated
                 details.append(
                     changes.joined(separator: ", ") + (restarted ? " (stopped, updated, started)" : " (live)"))
+                if renewing && current.status == "Running" {
+                    try requests.stop(name)
+                    try requests.start(name)
+                    context.health.started(name)
+                    details.append("restarted for an address in the new subnet")
+                }
             }
             if current.status != "Running" && !rebuilt && isCompletedJob(name, current) {
                 details.append("completed")

@@ -24,6 +24,16 @@ public enum AddressDiscovery {
         return values
     }
 
+    /// Whether a pinned IPv4 `address` lies in the subnet the plan gives its NIC's network (true when
+    /// the plan does not say: an external network, `auto`, IPv6).
+    public static func fits(_ address: String, _ placeholder: PlanPlaceholder, plan: Plan) -> Bool {
+        guard placeholder.family == "ipv4",
+            let network = plan.instances[placeholder.instance]?.devices[placeholder.device]?["network"],
+            let subnet = plan.networks[network]?.config["ipv4.address"]
+        else { return true }
+        return IPAddress.ipv4(address, isIn: subnet) ?? true
+    }
+
     /// The first global address of `family` (`ipv4`/`ipv6`) on interface `interface` in an instance's
     /// network state (`GET /1.0/instances/NAME/state` → `network`).
     public static func address(in networkState: JSONValue, interface: String, family: String) -> String? {

@@ -1,3 +1,5 @@
+import Plan
+
 /// The short port syntax `[[HOST_IP:]PUBLISHED:]TARGET[/PROTOCOL]` expanded the way docker compose
 /// expands it: ranges on both sides pair up one binding per port, a published range for a single
 /// target stays one binding with that range, and bindings come sorted by `port/protocol` text.

@@ -1,3 +1,5 @@
+import Plan
+
 /// Service `ports:` in short (`"127.0.0.1:8080-8081:80-81/udp"`) or long syntax → long syntax,
 /// with ranges of equal length expanded one entry per port as docker compose does.
 enum PortNormalizer {

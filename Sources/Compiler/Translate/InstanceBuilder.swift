@@ -65,6 +65,13 @@ enum InstanceBuilder {
                         "a static \(composeKey) cannot be shared by \(names.count) replicas", at: addressNode.location,
                         path: "\(settingsPath()).\(composeKey)")
                 }
+                if composeKey == "ipv4_address", let subnet = attachment.network.plan.config["ipv4.address"],
+                    IPAddress.ipv4(address, isIn: subnet) == false
+                {
+                    throw CompileError(
+                        "ipv4_address \(address) is not inside network '\(attachment.network.composeName)' (\(subnet))",
+                        at: addressNode.location, path: "\(settingsPath()).\(composeKey)")
+                }
                 device[incusKey] = address
             }
             if let mac = (attachment.node?["mac_address"] ?? node["mac_address"])?.scalarText, names.count <= 1 {

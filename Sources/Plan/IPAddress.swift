@@ -1,10 +1,17 @@
 /// Textual IPv4 and IPv6 address checks and arithmetic, without the platform's resolver.
-enum IPAddress {
-    static func isValid(_ text: String) -> Bool { isIPv4(text) || isIPv6(text) }
+public enum IPAddress {
+    /// Whether IPv4 `address` lies in `subnet` (`10.0.0.1/24`, any address of the subnet).
+    public static func ipv4(_ address: String, isIn subnet: String) -> Bool? {
+        guard let value = parseIPv4(address), let network = parseIPv4Subnet(subnet) else { return nil }
+        let mask: UInt32 = network.prefix == 0 ? 0 : ~UInt32(0) << UInt32(32 - network.prefix)
+        return value & mask == network.network
+    }
 
-    static func isIPv4(_ text: String) -> Bool { parseIPv4(text) != nil }
+    public static func isValid(_ text: String) -> Bool { isIPv4(text) || isIPv6(text) }
 
-    static func parseIPv4(_ text: String) -> UInt32? {
+    public static func isIPv4(_ text: String) -> Bool { parseIPv4(text) != nil }
+
+    public static func parseIPv4(_ text: String) -> UInt32? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return nil }
         var value: UInt32 = 0
@@ -17,13 +24,15 @@ enum IPAddress {
         return value
     }
 
-    static func formatIPv4(_ value: UInt32) -> String {
+    public static func formatIPv4(_ value: UInt32) -> String {
         [24, 16, 8, 0].map { String((value >> UInt32($0)) & 0xFF) }.joined(separator: ".")
     }
 
-    static func isIPv6(_ text: String) -> Bool {
-        guard ASCIIText.hasByte(text, UInt8(ascii: ":")), text.count <= 45 else { return false }
-        let doubleColons = text.splitting(on: "::").count - 1
+    public static func isIPv6(_ text: String) -> Bool {
+        guard text.utf8.contains(UInt8(ascii: ":")), text.count <= 45 else { return false }
+        let bytes = Array(text.utf8)
+        let doubleColons = zip(bytes, bytes.dropFirst()).filter { $0 == UInt8(ascii: ":") && $1 == UInt8(ascii: ":") }
+            .count
         guard doubleColons <= 1 else { return false }
         var groups = text.split(separator: ":", omittingEmptySubsequences: true)
         if let last = groups.last, last.contains(".") {
@@ -37,26 +46,12 @@ enum IPAddress {
     }
 
     /// `a.b.c.d/n` → (network address, prefix length), for IPv4 subnets.
-    static func parseIPv4Subnet(_ text: String) -> (network: UInt32, prefix: Int)? {
+    public static func parseIPv4Subnet(_ text: String) -> (network: UInt32, prefix: Int)? {
         let parts = text.split(separator: "/")
         guard parts.count == 2, let address = parseIPv4(String(parts[0])), let prefix = Int(parts[1]),
             (0...32).contains(prefix)
         else { return nil }
         let mask: UInt32 = prefix == 0 ? 0 : ~UInt32(0) << UInt32(32 - prefix)
         return (address & mask, prefix)
-    }
-}
-
-extension String {
-    /// Splits on a multi-character separator (Foundation-free).
-    func splitting(on separator: String) -> [String] {
-        var result: [String] = []
-        var remaining = Substring(self)
-        while let range = remaining.firstRange(of: separator) {
-            result.append(String(remaining[..<range.lowerBound]))
-            remaining = remaining[range.upperBound...]
-        }
-        result.append(String(remaining))
-        return result
     }
 }
