@@ -29,14 +29,15 @@ final class ResolvedImages: @unchecked Sendable {
     }
 
     /// Runs `create` for an instance of `reference`: the first call of an apply reports the pull with
-    /// its elapsed time (a progress line on terminals, a line when done); concurrent calls for the
-    /// same image wait for it.
+    /// its elapsed time (a progress line on terminals, a line when done); calls for the same image
+    /// made meanwhile wait for it, then create at the same time as one another.
     func creating(_ reference: String, instance: String, reporter: Reporter, create: () throws -> Void) rethrows {
+        var pulledBefore = false
         try pullLocks.withLock(reference) {
             lock.lock()
-            let first = !pulled.contains(reference)
+            pulledBefore = pulled.contains(reference)
             lock.unlock()
-            guard first else { return try create() }
+            guard !pulledBefore else { return }
             let started = Date()
             let ticker = ProgressTicker { seconds in
                 reporter.progress("pulling image \(reference) for \(instance): \(seconds) s")
@@ -50,6 +51,7 @@ final class ResolvedImages: @unchecked Sendable {
                 "image \(reference) ready on the server for \(instance) (pulled unless cached) in "
                     + String(format: "%.1f s", Date().timeIntervalSince(started)))
         }
+        if pulledBefore { try create() }
     }
 }
 

@@ -44,6 +44,7 @@ final class OCIEndToEndTests: ComposeDirectoryTestCase {
             entrypoint: ["httpd", "-f", "-p", "80", "-h", "/var/www"]
           client:
             image: \(registry)/compose-test/httpd:1
+            scale: 2
             depends_on: [web]
         networks:
           default:
