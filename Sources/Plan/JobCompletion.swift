@@ -6,3 +6,10 @@ public enum JobCompletion {
     /// The `raw.lxc` line that makes LXC log the main process's exit status.
     public static let logLevelLine = "lxc.log.level = info"
 }
+
+extension Plan {
+    /// The instances some instance waits for with `completed` (`service_completed_successfully`).
+    public var jobs: Set<String> {
+        Set(instances.values.flatMap { $0.waitFor.filter { $0.value == "completed" }.keys })
+    }
+}

@@ -71,6 +71,8 @@ struct ConfigCommand: ParsableCommand {
         var options = project.compileOptions()
         options.interpolate = !noInterpolate
         options.normalize = !noNormalize
+        // --profiles lists the profiles of every service: the model is loaded with all of them enabled.
+        if profiles && !(services || volumes || networks || hash != nil) { options.profiles = ["*"] }
         if variables && !(services || volumes || networks || hash != nil || profiles || images) {
             // Read before interpolation: a required variable that is unset is listed, not an error.
             do {
@@ -107,11 +109,7 @@ struct ConfigCommand: ParsableCommand {
             if volumes { return ConfigListings.keys(of: "volumes", in: model) }
             if networks { return ConfigListings.keys(of: "networks", in: model) }
             if let hash { return try ConfigListings.hashes(model, patterns: hash) }
-            if profiles {
-                var everyProfile = options
-                everyProfile.profiles = ["*"]
-                return ConfigListings.profiles(try ComposeModel.load(everyProfile))
-            }
+            if profiles { return ConfigListings.profiles(model) }
             if images { return ConfigListings.images(model) }
             if environment {
                 return quiet ? [] : ConfigListings.environment(model, workingDirectory: options.workingDirectory)

@@ -9,6 +9,14 @@ public struct ExecResult: Equatable, Sendable {
     public var output: String
 }
 
+extension ServerInstance {
+    /// Who an OCI container's process runs as and where (`oci.uid`, `oci.gid`, `oci.cwd`): what a
+    /// command run in it uses, as docker exec and docker's health checks do. `nil` where unset.
+    var process: (user: UInt32?, group: UInt32?, workingDirectory: String?) {
+        (config["oci.uid"].flatMap { UInt32($0) }, config["oci.gid"].flatMap { UInt32($0) }, config["oci.cwd"])
+    }
+}
+
 extension IncusClient {
     /// Runs `command` in `instance` through the exec API, without a websocket: Incus records the
     /// output in log files, which are read and deleted. A command still running after `timeout`

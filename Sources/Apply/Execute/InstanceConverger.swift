@@ -122,7 +122,7 @@ struct InstanceConverger {
     /// restart policy stays done: a re-apply does not run it again.
     private func isCompletedJob(_ name: String, _ server: ServerInstance) -> Bool {
         guard server.status == "Stopped", context.plan.instances[name]?.config["boot.autorestart"] != "true",
-            context.plan.instances.values.contains(where: { $0.waitFor[name] == "completed" })
+            context.plan.jobs.contains(name)
         else { return false }
         return (try? JobExitStatus.read(name, context: context)) == 0
     }

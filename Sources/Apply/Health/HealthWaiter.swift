@@ -20,12 +20,10 @@ struct HealthWaiter {
 
     /// One check, run as the container's user in its working directory, as docker runs it.
     func probe(_ name: String, rule: HealthRule) throws -> ExecResult {
-        let server = try context.client.instance(name, project: context.project)
+        let process = try context.client.instance(name, project: context.project)?.process
         return try context.client.execute(
-            rule.command, in: name, project: context.project,
-            user: server?.config["oci.uid"].flatMap { UInt32($0) },
-            group: server?.config["oci.gid"].flatMap { UInt32($0) },
-            cwd: server?.config["oci.cwd"], timeout: rule.timeout)
+            rule.command, in: name, project: context.project, user: process?.user, group: process?.group,
+            cwd: process?.workingDirectory, timeout: rule.timeout)
     }
 
     /// Returns once `name` is healthy; throws `unhealthy`, or `notReady` past `deadline`.
@@ -101,7 +99,7 @@ struct HealthWaiter {
     /// with status 0, every other instance running; throws `notReady` listing the others.
     func waitForAll() throws {
         let deadline = context.options.waitTimeout.map { Date().addingTimeInterval(TimeInterval($0)) }
-        let jobs = Set(context.plan.instances.values.flatMap { $0.waitFor.filter { $0.value == "completed" }.keys })
+        let jobs = context.plan.jobs
         var notReady: [String: String] = [:]
         for name in context.plan.instances.keys.sorted() {
             do {

@@ -44,11 +44,11 @@ extension ApplyRun {
                 throw OperateError.notCreated(name)
             }
             // As docker exec: the container's user and working directory unless told otherwise.
+            let process = server.process
             let result = try context.client.execute(
-                request.command, in: name, project: context.project,
-                user: request.user ?? server.config["oci.uid"].flatMap { UInt32($0) },
-                group: request.user == nil ? server.config["oci.gid"].flatMap { UInt32($0) } : nil,
-                cwd: request.workingDirectory ?? server.config["oci.cwd"], environment: request.environment,
+                request.command, in: name, project: context.project, user: request.user ?? process.user,
+                group: request.user == nil ? process.group : nil,
+                cwd: request.workingDirectory ?? process.workingDirectory, environment: request.environment,
                 timeout: nil, output: output, errorOutput: errorOutput)
             return OperateResult(status: .success, exitCode: Int32(truncatingIfNeeded: result.exitCode))
         }

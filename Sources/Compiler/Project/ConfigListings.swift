@@ -34,10 +34,10 @@ public enum ConfigListings {
         }
     }
 
-    /// The profiles of every service, active or not (`all` is the model loaded with every profile
-    /// enabled), sorted and unique.
-    public static func profiles(_ all: ComposeModel) -> [String] {
-        let services = all.configJSON["services"]?.objectValue ?? [:]
+    /// The profiles of the services of `model` (loaded with every profile enabled, `--profile "*"`, for
+    /// all of them), sorted and unique.
+    public static func profiles(_ model: ComposeModel) -> [String] {
+        let services = model.configJSON["services"]?.objectValue ?? [:]
         let profiles = services.values.flatMap { ($0["profiles"]?.arrayValue ?? []).compactMap(\.stringValue) }
         return Set(profiles).sorted()
     }

@@ -109,8 +109,7 @@ public enum PlanTranslator {
             context.append(warningsOf: chunk.context)
         }
         // Jobs others wait for log their exit status (see JobCompletion).
-        let jobs = Set(plan.instances.values.flatMap { $0.waitFor.filter { $0.value == "completed" }.keys })
-        for job in jobs {
+        for job in plan.jobs {
             let lines = plan.instances[job]?.config["raw.lxc"].map { [$0] } ?? []
             plan.instances[job]?.config["raw.lxc"] = (lines + [JobCompletion.logLevelLine]).joined(separator: "\n")
         }
