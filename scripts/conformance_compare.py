@@ -14,7 +14,8 @@ meant to be invalid must be rejected by both.
 Every project both accept is then listed by both with `config --services`, `--volumes`,
 `--networks`, `--images`, `--profiles` and `--variables`; the lines must be the same. Docker prints
 most of these in the order of a Go map, random from run to run, and compose-compile in sorted order,
-so lines are compared as sorted lists (the `--variables` header stays first).
+so lines are compared as sorted lists (the `--variables` header stays first; a variable docker fills
+at random from one of several spellings matches any row docker gave for it over nine runs).
 """
 
 import difflib
@@ -80,19 +81,15 @@ def listing_lines(switch, text):
     return sorted(rows)
 
 
-def stable_variables(docker_argv, cwd, env, text):
-    """docker's --variables table with the cells that change between runs blanked: a variable written
+def docker_variable_rows(docker_argv, cwd, env, text, runs=8):
+    """Every row docker's --variables gave for each variable over several runs: a variable written
     with different defaults (or alternatives) in several places gets one of them, at random (a Go map)."""
-    runs = [text] + [run(docker_argv, cwd, env)[1] for _ in range(4)]
-    tables = [{row.split()[0]: row for row in out.splitlines()[1:] if row.split()} for out in runs]
-    rows = text.splitlines()
-    stable = rows[:1]
-    for row in rows[1:]:
-        if not row.split():
-            continue
-        seen = {table.get(row.split()[0]) for table in tables}
-        stable.append(row if len(seen) == 1 else row[:40] + "<varies between docker runs>")
-    return "\n".join(stable) + "\n"
+    rows = {}
+    for out in [text] + [run(docker_argv, cwd, env)[1] for _ in range(runs)]:
+        for row in out.splitlines()[1:]:
+            if row.split():
+                rows.setdefault(row.split()[0], set()).add(" ".join(row.split()))
+    return rows
 
 
 def compare_listings(docker_base, ours_base, cwd, env, name):
@@ -102,11 +99,15 @@ def compare_listings(docker_base, ours_base, cwd, env, name):
         d_code, d_out, _ = run(docker_base + ["config", switch], cwd, env)
         o_code, o_out, _ = run(ours_base + ["config", switch], cwd, env)
         if switch == "--variables" and d_code == 0:
-            d_out = stable_variables(docker_base + ["config", switch], cwd, env, d_out)
-            varying = {row.split()[0] for row in d_out.splitlines() if row.endswith("<varies between docker runs>")}
-            o_out = "".join(
-                (row[:40] + "<varies between docker runs>" if row.split() and row.split()[0] in varying else row)
-                + "\n" for row in o_out.splitlines())
+            # A row of ours counts as docker's when one of docker's runs gave it.
+            seen = docker_variable_rows(docker_base + ["config", switch], cwd, env, d_out)
+            ours_rows = o_out.splitlines()
+            kept = [row for row in ours_rows[1:] if row.split() and " ".join(row.split()) in seen.get(row.split()[0], ())]
+            d_rows = d_out.splitlines()
+            by_name = {row.split()[0]: row for row in d_rows[1:] if row.split()}
+            for row in kept:
+                by_name[row.split()[0]] = row
+            d_out = "\n".join(d_rows[:1] + [by_name[name] for name in sorted(by_name)]) + "\n"
         if d_code != o_code or listing_lines(switch, d_out) != listing_lines(switch, o_out):
             differences.append((switch, d_code, d_out, o_code, o_out))
     return differences
