@@ -8,7 +8,11 @@ let package = Package(
         .executable(name: "compose-apply", targets: ["compose-apply"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The exec websockets of the Incus API (interactive exec, streamed output), over the unix
+        // socket or TLS with the remote's client certificate.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -41,7 +45,17 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
-        .target(name: "Apply", dependencies: ["CCurl", "CYAML", "Plan"], path: "Sources/Apply"),
+        .target(
+            name: "Apply",
+            dependencies: [
+                "CCurl", "CYAML", "Plan",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Sources/Apply"),
         .executableTarget(
             name: "compose-apply",
             dependencies: [

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # package-test.sh - installs dist/incus-compose-swift_*.deb (scripts/package.sh builds it) into a fresh
 # Debian 12 root with apt resolving its dependencies, and checks what a user gets: both tools'
-# --version and --help, a compile of examples/hello, `man compose-apply`, bash completion of
-# subcommands and options; then removes the package and checks nothing of it is left.
+# --version and --help, a compile of examples/hello, `man compose-apply`, the licences of the
+# packages built in, bash completion of subcommands and options; then removes the package and checks
+# nothing of it is left.
 #
 # The root is debootstrapped once (minbase, the mirror read from the host's apt entries at run time)
 # into $PACKAGE_TEST_ROOT.pristine and copied afresh for every run.
@@ -67,6 +68,8 @@ done
 in_root compose-compile -f /tmp/hello/compose.yaml -o /tmp/hello/plan.json || fail "compile examples/hello"
 grep -q '"instances"' "$work/tmp/hello/plan.json" || fail "the compiled plan has no instances"
 say "ok: --help, man pages, a compile of examples/hello"
+grep -q "==== swift-nio-ssl ====" "$work/usr/share/doc/incus-compose-swift/THIRD-PARTY-LICENSES" ||
+    fail "the licences of the Swift packages inside the binaries are missing"
 
 complete() {   # complete PROGRAM WORDS...: what bash completion offers for the last word
     in_root bash -c 'source "/usr/share/bash-completion/completions/$1"; shift

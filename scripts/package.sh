@@ -2,7 +2,8 @@
 # package.sh - release binaries of compose-compile and compose-apply, ready to install without a
 # Swift toolchain:
 #   dist/compose-compile-VERSION-linux-ARCH.tar.gz   bin/, share/man, share/{bash,zsh,fish} completions,
-#                                                    LICENSE, README.md, in compose-compile-VERSION/
+#                                                    LICENSE, THIRD-PARTY-LICENSES, README.md, in
+#                                                    compose-compile-VERSION/
 #   dist/incus-compose-swift_VERSION_ARCH.deb         the same, installed under /usr (dpkg-deb)
 #
 # The binaries carry the Swift runtime (--static-swift-stdlib) and are stripped; what they still load
@@ -65,6 +66,16 @@ for program in "${PROGRAMS[@]}"; do
     gzip -9n <".build/plugins/GenerateManual/outputs/$program/$program.1" >"$tree/share/man/man1/$program.1.gz"
 done
 install -m 644 LICENSE README.md "$tree/"
+# The binaries carry the Swift packages they are built from (the argument parser, SwiftNIO, and
+# BoringSSL inside swift-nio-ssl): their licences go with them.
+for checkout in "$SCRATCH"/checkouts/*/; do
+    licence=$(ls "$checkout"LICENSE* "$checkout"LICENCE* 2>/dev/null | head -1) || true
+    [ -n "$licence" ] || { say "no licence file in $checkout"; exit 1; }
+    printf '==== %s ====\n\n' "$(basename "$checkout")"
+    cat "$licence"
+    if [ -f "${checkout}NOTICE.txt" ]; then printf '\n'; cat "${checkout}NOTICE.txt"; fi
+    printf '\n'
+done >"$tree/THIRD-PARTY-LICENSES"
 
 mkdir -p "$DIST"
 tarball=$DIST/compose-compile-$version-linux-$arch.tar.gz
@@ -76,6 +87,7 @@ debroot=$stage/deb
 mkdir -p "$debroot/DEBIAN" "$debroot/usr/share/doc/$PACKAGE"
 cp -a "$tree/bin" "$tree/share" "$debroot/usr/"
 install -m 644 LICENSE "$debroot/usr/share/doc/$PACKAGE/copyright"
+install -m 644 "$tree/THIRD-PARTY-LICENSES" "$debroot/usr/share/doc/$PACKAGE/"
 
 # Depends: Debian's dpkg-shlibdeps on the binaries (the packages and minimum versions of the libraries
 # they link); libraries Debian 13 renamed in its 64-bit time transition get the new name as an

@@ -108,11 +108,16 @@ public struct PlanImage: Equatable, Sendable {
     public var reference: String
     /// The Incus remote for `incus` images (`local` when none was given); empty for OCI images.
     public var remote: String
+    /// Compose's `pull_policy: always` on an OCI image: apply asks the registry what the tag names now
+    /// and rebuilds an instance built from another image. `false` (docker's `missing`): an existing
+    /// instance keeps the image it was built from.
+    public var pullAlways: Bool
 
-    public init(kind: String, reference: String, remote: String) {
+    public init(kind: String, reference: String, remote: String, pullAlways: Bool = false) {
         self.kind = kind
         self.reference = reference
         self.remote = remote
+        self.pullAlways = pullAlways
     }
 }
 

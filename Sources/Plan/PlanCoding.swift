@@ -63,10 +63,12 @@ extension Plan {
             instances.mapValues { instance in
                 var members: [String: JSONValue] = [
                     "service": .string(instance.service), "replica": .integer(instance.replica),
-                    "image": .object([
-                        "kind": .string(instance.image.kind), "reference": .string(instance.image.reference),
-                        "remote": .string(instance.image.remote),
-                    ]),
+                    "image": .object(
+                        [
+                            "kind": .string(instance.image.kind), "reference": .string(instance.image.reference),
+                            "remote": .string(instance.image.remote),
+                        ].merging(instance.image.pullAlways ? ["pull_policy": .string("always")] : [:]) { a, _ in a }
+                    ),
                     "config": .stringMap(instance.config),
                     "devices": .object(instance.devices.mapValues { .stringMap($0) }),
                     "depends_on": .array(instance.dependsOn.map { .string($0) }),
@@ -122,11 +124,19 @@ extension Plan {
             for (deviceName, device) in try instance.members("devices") {
                 devices[deviceName] = try device.asStringMap()
             }
+            var pullAlways = false
+            if image.value.objectValue?["pull_policy"] != nil {
+                let policy = try image.child("pull_policy")
+                guard try policy.asString() == "always" else {
+                    throw PlanError("expected \"always\" (absent means docker's \"missing\")", at: policy.pointer)
+                }
+                pullAlways = true
+            }
             var planInstance = PlanInstance(
                 service: try instance.string("service"), replica: try instance.integer("replica"),
                 image: PlanImage(
                     kind: try image.string("kind"), reference: try image.string("reference"),
-                    remote: try image.string("remote")),
+                    remote: try image.string("remote"), pullAlways: pullAlways),
                 config: try instance.stringMap("config"), devices: devices,
                 dependsOn: try instance.array("depends_on").map { try $0.asString() },
                 files: try Dictionary(

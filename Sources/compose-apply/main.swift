@@ -111,8 +111,10 @@ struct Exec: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a command in a service's instance; its exit status becomes compose-apply's.",
         discussion: """
-            The command runs through the Incus exec API without a terminal or standard input; its output \
-            is printed when it ends. -T is accepted for docker compose's sake.
+            As docker compose exec: when standard input and output are a terminal, the command gets a \
+            terminal of the same size (interactive; -T runs it with pipes instead). Standard input, \
+            output and error pass through as they come; signals (Ctrl-C without a terminal) reach the \
+            command.
             """)
 
     @Argument(help: "The plan JSON file, or - for standard input.")
@@ -133,7 +135,7 @@ struct Exec: ParsableCommand {
     @Option(name: [.customShort("w"), .customLong("workdir")], help: "Working directory of the command.")
     var workdir: String?
 
-    @Flag(name: .customShort("T"), help: "Do not allocate a terminal (never done: accepted for compatibility).")
+    @Flag(name: .customShort("T"), help: "Do not allocate a terminal, even when one is attached.")
     var noTerminal = false
 
     @Argument(parsing: .postTerminator, help: "The command, after --.")
@@ -154,16 +156,36 @@ struct Exec: ParsableCommand {
             let parts = pair.split(separator: "=", maxSplits: 1)
             variables[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
-        let result = ApplyRun.exec(
-            server.invocation(plan),
-            request: ExecRequest(
-                service: service, index: index, command: command, environment: variables, user: user,
-                workingDirectory: workdir),
-            output: { FileHandle.standardOutput.write($0) }, errorOutput: { FileHandle.standardError.write($0) })
+        let interactive = !noTerminal && Terminal.isInteractive
+        // As the incus client does: the remote terminal is of the local kind.
+        if interactive, variables["TERM"] == nil {
+            variables["TERM"] = ProcessInfo.processInfo.environment["TERM"] ?? "xterm"
+        }
+        var signalSources: [DispatchSourceSignal] = []
+        let streams = ExecStreams(
+            terminal: interactive ? Terminal.size : nil, readInput: Terminal.readInput,
+            output: { FileHandle.standardOutput.write($0) }, errorOutput: { FileHandle.standardError.write($0) },
+            started: { control in
+                if interactive {
+                    signalSources = Terminal.observe([SIGWINCH]) { _ in control.resize(Terminal.size) }
+                } else {
+                    signalSources = Terminal.observe([SIGINT, SIGTERM, SIGHUP, SIGQUIT]) { control.signal($0) }
+                }
+            })
+        let request = ExecRequest(
+            service: service, index: index, command: command, environment: variables, user: user,
+            workingDirectory: workdir)
+        let result =
+            interactive
+            ? Terminal.withRawInput { ApplyRun.exec(server.invocation(plan), request: request, streams: streams) }
+            : ApplyRun.exec(server.invocation(plan), request: request, streams: streams)
+        signalSources.forEach { $0.cancel() }
         try result.finish("exec")
         if let code = result.exitCode, code != 0 { throw ExitCode(code) }
     }
 }
+
+extension PullOverride: ExpressibleByArgument {}
 
 /// Which instance action a `Lifecycle` command sends.
 protocol LifecycleAction {
@@ -238,6 +260,13 @@ struct Converge: ParsableCommand {
     @Flag(help: "Delete and recreate every instance (storage volumes are kept).")
     var recreate = false
 
+    @Option(
+        help: ArgumentHelp(
+            "always: rebuild OCI instances whose tag now names another image; missing: keep their images.",
+            discussion: "Without it, each service's pull_policy decides (always, or docker's default missing).",
+            valueName: "always|missing"))
+    var pull: PullOverride?
+
     @Flag(help: "Remove the project's instances, networks and project.")
     var destroy = false
 
@@ -268,6 +297,7 @@ struct Converge: ParsableCommand {
         options.lockTimeout = lockTimeout
         options.checkSource = checkSource
         options.recreate = recreate
+        options.pull = pull
         options.destroy = destroy
         options.destroyVolumes = volumes
         options.wait = wait

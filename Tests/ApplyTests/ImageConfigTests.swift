@@ -26,7 +26,7 @@ final class ImageConfigTests: XCTestCase {
         let blob = try JanssonCoding.decode(
             #"{"config": {"Entrypoint": ["/bin/entry.sh"], "Cmd": ["httpd", "-h", "/var/www root"], "#
                 + #""Env": ["PATH=/bin", "EMPTY=", "GREETING=a=b"]}}"#)
-        let config = OCIImageConfig(digest: "sha256:1", blob: blob)
+        let config = OCIImageConfig(incusFingerprint: "1", blob: blob)
         XCTAssertEqual(config.value(of: "entrypoint"), "/bin/entry.sh")
         XCTAssertEqual(config.value(of: "cmd"), "httpd -h '/var/www root'")
         XCTAssertNil(config.value(of: "user"))
@@ -36,7 +36,7 @@ final class ImageConfigTests: XCTestCase {
                 "environment.PATH": "/bin", "environment.EMPTY": "", "environment.GREETING": "a=b",
                 "oci.entrypoint": "/bin/entry.sh httpd -h '/var/www root'",
             ])
-        let bare = OCIImageConfig(digest: "", blob: try JanssonCoding.decode(#"{"config": {"Cmd": null}}"#))
+        let bare = OCIImageConfig(incusFingerprint: "", blob: try JanssonCoding.decode(#"{"config": {"Cmd": null}}"#))
         XCTAssertEqual(bare.value(of: "entrypoint"), "")
         XCTAssertEqual(bare.instanceDefaults, [:], "no command line, no environment")
         XCTAssertEqual(OCIImageConfig.platformArchitecture(incus: "x86_64"), "amd64")

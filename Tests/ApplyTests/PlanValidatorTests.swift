@@ -22,6 +22,16 @@ final class PlanValidatorTests: XCTestCase {
         XCTAssertEqual(try PlanValidator.load(document(plan)), plan)
     }
 
+    func testPullPolicyRoundTripsAndOnlyAlwaysIsWritten() throws {
+        var plan = PlanFixtures.web(project: "demo", network: "demo-net")
+        plan.instances["web-1"]?.image = PlanImage(
+            kind: "oci", reference: "docker.io/library/nginx:latest", remote: "", pullAlways: true)
+        XCTAssertEqual(try PlanValidator.load(document(plan)), plan)
+        let text = JanssonCoding.encode(document(plan)).replacingOccurrences(
+            of: #""pull_policy": "always""#, with: #""pull_policy": "never""#)
+        expectError(try JanssonCoding.decode(text), pointer: "/instances/web-1/image/pull_policy")
+    }
+
     func testUnknownFormat() {
         guard case .object(var members) = document(PlanFixtures.web(project: "demo", network: "n")) else {
             return XCTFail("plan is not an object")

@@ -17,8 +17,8 @@ final class RegistryClientTests: XCTestCase {
     }
 
     /// Starts the fixture registry with a fresh self-signed certificate; returns its port, the
-    /// amd64 manifest digest and the certificate path.
-    private func startRegistry() throws -> (port: String, digest: String, certificate: String) {
+    /// fingerprint Incus gives the amd64 image and the certificate path.
+    private func startRegistry() throws -> (port: String, fingerprint: String, certificate: String) {
         directory = NSTemporaryDirectory() + "registry-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let certificate = directory + "/cert.pem"
@@ -58,7 +58,7 @@ final class RegistryClientTests: XCTestCase {
         XCTAssertEqual(config.entrypoint, ["/docker-entrypoint.sh"])
         XCTAssertEqual(config.cmd, ["app", "--serve"])
         XCTAssertEqual(config.environment, ["PATH=/usr/bin"])
-        XCTAssertEqual(config.digest, registry.digest, "the digest of the platform's manifest")
+        XCTAssertEqual(config.incusFingerprint, registry.fingerprint, "Incus's name for the platform's image")
         // The image's HEALTHCHECK applies when compose has none, completed by docker's defaults.
         let rule = try XCTUnwrap(HealthRule.effective(plan: nil, image: config.healthcheck))
         XCTAssertEqual(rule.command, ["/bin/sh", "-c", "app --check"])

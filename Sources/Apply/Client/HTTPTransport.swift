@@ -26,6 +26,8 @@ public protocol HTTPTransport: Sendable {
         -> HTTPResponse
     /// A human-readable name of the server endpoint, for error messages.
     var endpointDescription: String { get }
+    /// Where an operation's websockets connect (exec's streams); `nil` for a transport that has none.
+    var webSocketEndpoint: IncusEndpoint? { get }
 }
 
 extension HTTPTransport {
@@ -35,6 +37,9 @@ extension HTTPTransport {
     {
         try perform(method: method, path: path, body: body, timeoutSeconds: timeoutSeconds)
     }
+
+    /// Test doubles carry no websockets.
+    public var webSocketEndpoint: IncusEndpoint? { nil }
 }
 
 /// A request that never reached the server (connection refused, TLS failure, timeout).
@@ -62,6 +67,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     public var endpointDescription: String { endpoint.description }
+
+    public var webSocketEndpoint: IncusEndpoint? { endpoint }
 
     public func perform(method: String, path: String, body: Data?, timeoutSeconds: Int) throws -> HTTPResponse {
         try perform(method: method, path: path, body: body, headers: [:], timeoutSeconds: timeoutSeconds)

@@ -7,7 +7,7 @@ import Plan
 /// "create instance web-1 (project demo) failed: Incus says: …". Writes (anything but GET)
 /// are counted, which is how tests prove that a re-apply changes nothing.
 public final class IncusClient: @unchecked Sendable {
-    private let transport: HTTPTransport
+    let transport: HTTPTransport
     /// How long one request may take, in seconds (operation waits excepted).
     public var requestTimeout = 60
     /// How long a background operation may take before apply gives up, in seconds.

@@ -19,60 +19,81 @@ extension ServerInstance {
 
 extension IncusClient {
     /// Runs `command` in `instance` through the exec API, without a websocket: Incus records the
-    /// output in log files, which are read and deleted. A command still running after `timeout`
+    /// output in log files, which are read and deleted. This is how health checks run: no socket
+    /// is held per probe, and the output kept is bounded. A command still running after `timeout`
     /// seconds counts as failed (-1); Incus cannot cancel it, so it is left to end by itself.
     ///
     /// These requests change nothing a plan describes: they are counted in no write list.
-    ///
-    /// `timeout` `nil` waits as long as the command runs. `output` and `errorOutput`, when given, get the
-    /// whole recorded standard output and standard error.
     func execute(
         _ command: [String], in instance: String, project: String, user: UInt32?, group: UInt32?, cwd: String?,
-        environment: [String: String] = [:], timeout: TimeInterval?, output: ((Data) -> Void)? = nil,
-        errorOutput: ((Data) -> Void)? = nil
+        environment: [String: String] = [:], timeout: TimeInterval?
     ) throws -> ExecResult {
-        var body: [String: JSONValue] = [
-            "command": .array(command.map { .string($0) }), "record-output": .bool(true),
-            "wait-for-websocket": .bool(false), "interactive": .bool(false),
-            "environment": .stringMap(environment),
-        ]
-        if let user { body["user"] = .integer(Int64(user)) }
-        if let group { body["group"] = .integer(Int64(group)) }
-        if let cwd, !cwd.isEmpty { body["cwd"] = .string(cwd) }
         let resource = "\(instance) (project \(project))"
-        let answer = try exchange(
-            "POST", "/1.0/instances/\(instance)/exec", project: project, body: .object(body),
-            action: "run a command in",
-            resource: resource, probe: true, waitForOperation: false
-        ).metadata
+        let answer = try startExec(
+            command, in: instance, project: project, user: user, group: group, cwd: cwd, environment: environment,
+            mode: ["record-output": .bool(true), "wait-for-websocket": .bool(false), "interactive": .bool(false)])
         guard let operation = answer["operation"]?.stringValue else {
             throw ApplyError.unexpectedResponse(request: "POST exec", detail: "no operation")
         }
         let deadline = timeout.map { Date().addingTimeInterval($0) } ?? .distantFuture
+        guard let ended = try waitForExit(operation, resource: resource, until: deadline) else {
+            return ExecResult(exitCode: -1, output: "Health check exceeded timeout (\(Int(timeout ?? 0)) s)")
+        }
+        let streams = try collectOutput(ended.metadata["output"], project: project, resource: resource)
+        let combined = streams.output + streams.error
+        var text = String(decoding: combined.prefix(4096), as: UTF8.self)
+        if combined.count > 4096 { text += "..." }
+        return ExecResult(exitCode: ended.exitCode, output: text)
+    }
+
+    /// Sends the exec request; `mode` holds how the streams go (`record-output`, `wait-for-websocket`,
+    /// `interactive`, a terminal's `width` and `height`). Returns Incus's answer: the operation
+    /// (`operation`) and its metadata.
+    func startExec(
+        _ command: [String], in instance: String, project: String, user: UInt32?, group: UInt32?, cwd: String?,
+        environment: [String: String], mode: [String: JSONValue]
+    ) throws -> JSONValue {
+        var body = mode
+        body["command"] = .array(command.map { .string($0) })
+        body["environment"] = .stringMap(environment)
+        if let user { body["user"] = .integer(Int64(user)) }
+        if let group { body["group"] = .integer(Int64(group)) }
+        if let cwd, !cwd.isEmpty { body["cwd"] = .string(cwd) }
+        return try exchange(
+            "POST", "/1.0/instances/\(instance)/exec", project: project, body: .object(body),
+            action: "run a command in", resource: "\(instance) (project \(project))", probe: true,
+            waitForOperation: false
+        ).metadata
+    }
+
+    /// Waits for the exec `operation` to end: its exit status and the operation's metadata, or `nil`
+    /// if it still runs at `deadline`.
+    func waitForExit(_ operation: String, resource: String, until deadline: Date) throws -> (
+        exitCode: Int, metadata: JSONValue
+    )? {
         while true {
             let remaining = max(1, Int(min(deadline.timeIntervalSinceNow, 30).rounded(.up)))
-            let state = try request(
-                "GET", operation + "/wait?timeout=\(min(remaining, 30))", project: nil, body: nil,
-                action: "wait for a command in", resource: resource, timeout: min(remaining, 30) + 30)
+            let state: JSONValue
+            do {
+                state = try request(
+                    "GET", operation + "/wait?timeout=\(remaining)", project: nil, body: nil,
+                    action: "wait for a command in", resource: resource, timeout: remaining + 30)
+            } catch let error as IncusError where error.message.contains("deadline exceeded") {
+                // Incus 6.0 answers a wait that timed out with an error, not the running operation.
+                if Date() >= deadline { return nil }
+                continue
+            }
             // A command that is not found or not executable ends the operation as "Failure", with
             // its exit status (127, 126) in the metadata all the same.
             if let code = state["metadata"]?["return"]?.integerValue {
-                let streams = try collectOutput(state["metadata"]?["output"], project: project, resource: resource)
-                output?(streams.output)
-                errorOutput?(streams.error)
-                let combined = streams.output + streams.error
-                var text = String(decoding: combined.prefix(4096), as: UTF8.self)
-                if combined.count > 4096 { text += "..." }
-                return ExecResult(exitCode: Int(code), output: text)
+                return (Int(code), state["metadata"] ?? .null)
             }
             if state["status"]?.stringValue != "Running" {
                 throw IncusError(
                     action: "run a command in", resource: resource,
                     message: state["err"]?.stringValue ?? "the command did not run", statusCode: 500)
             }
-            if let timeout, Date() >= deadline {
-                return ExecResult(exitCode: -1, output: "Health check exceeded timeout (\(Int(timeout)) s)")
-            }
+            if Date() >= deadline { return nil }
         }
     }
 

@@ -23,8 +23,19 @@ public struct ApplyOptions: Sendable {
     /// `compose-apply PLAN SERVICE...`: converge only these services' instances and the instances they
     /// depend on, and leave the rest of the project as it is (nothing is removed). Empty: everything.
     public var services: [String] = []
+    /// `--pull`: `always` checks every OCI instance against what its tag names now, `missing` none;
+    /// `nil` follows each service's `pull_policy` (the plan's `image.pull_policy`).
+    public var pull: PullOverride?
     /// The incus client environment (`INCUS_CONF`, `HOME`), for image remotes.
     public var environment: [String: String] = [:]
 
     public init() {}
+}
+
+/// `compose-apply --pull`, as `docker compose up --pull`.
+public enum PullOverride: String, CaseIterable, Sendable {
+    /// Rebuild an instance whose image is no longer what its tag names on the registry.
+    case always
+    /// Keep an existing instance's image (docker's default policy).
+    case missing
 }

@@ -12,6 +12,34 @@ struct InstanceConverger {
         self.context = context
     }
 
+    /// Why `current` must be rebuilt, as the action line says it (`IMAGE (was OTHER)`), or `nil`: the
+    /// plan names another image than the one it was built from, or (pull policy `always`) its tag
+    /// now names an image with other layers than the instance's base image.
+    private func rebuildReason(_ name: String, _ current: ServerInstance) -> String? {
+        guard let instance = context.plan.instances[name] else { return nil }
+        let planned = instance.imageRecord
+        if let built = current.config[PlanInstance.imageRecordKey], built != planned {
+            return "\(planned) (was \(built))"
+        }
+        guard pullsAlways(instance), let moved = movedTag(name, current) else { return nil }
+        return "\(planned), which now names image \(moved.now.prefix(12)) (was \(moved.was.prefix(12)))"
+    }
+
+    /// `--pull`, else the service's `pull_policy`.
+    private func pullsAlways(_ instance: PlanInstance) -> Bool {
+        context.options.pull.map { $0 == .always } ?? instance.image.pullAlways
+    }
+
+    /// The Incus fingerprints of the image `current` runs and of the one its OCI tag names now, when
+    /// they differ.
+    private func movedTag(_ name: String, _ current: ServerInstance) -> (was: String, now: String)? {
+        guard let image = context.plan.instances[name]?.image, image.kind == "oci",
+            let now = context.images.config(image.reference)?.incusFingerprint,
+            let was = current.config["volatile.base_image"], was != now
+        else { return nil }
+        return (was, now)
+    }
+
     /// Converges `name`; `existing` is the server's instance from the snapshot, if any.
     func converge(_ name: String, existing: ServerInstance?) throws {
         // depends_on conditions beyond "started": a healthy database, a completed job.
@@ -30,18 +58,27 @@ struct InstanceConverger {
             server = nil
             details.append("recreated")
         }
-        var desired = build(name)
+        // An instance that keeps an older image than its tag names (pull policy `missing`) keeps what
+        // Incus took from that image: the new image's command line and Env are not its own.
+        let keptImage = server.flatMap { current -> ServerInstance? in
+            guard let instance = context.plan.instances[name], !pullsAlways(instance),
+                current.config[PlanInstance.imageRecordKey] == instance.imageRecord,
+                let moved = movedTag(name, current)
+            else { return nil }
+            context.reporter.note(
+                "\(what) keeps image \(moved.was.prefix(12)); \(instance.image.reference) names "
+                    + "\(moved.now.prefix(12)) now (pull_policy: always or --pull always rebuilds it)")
+            return current
+        }
+        var desired = build(name, keepingImageOf: keptImage)
         var rebuilt = false
         if var current = server {
-            if let built = current.config[PlanInstance.imageRecordKey],
-                let planned = context.plan.instances[name]?.imageRecord, built != planned
-            {
+            if let reason = rebuildReason(name, current) {
                 if context.options.dryRun {
-                    return context.reporter.record(
-                        .updated, what, detail: "rebuild from \(planned) (was \(built)); volumes kept")
+                    return context.reporter.record(.updated, what, detail: "rebuild from \(reason); volumes kept")
                 }
                 current = try requests.rebuild(current)
-                details.append("rebuilt from \(planned) (was \(built)); volumes kept")
+                details.append("rebuilt from \(reason); volumes kept")
                 outcome = .updated
                 rebuilt = true
             }
@@ -109,7 +146,7 @@ struct InstanceConverger {
             if outcome == .unchanged { outcome = .updated }
             details.append("pinned addresses")
         }
-        desired = build(name)
+        desired = build(name, keepingImageOf: keptImage)
         if try convergeLate(name, desired: desired) {
             if outcome == .unchanged { outcome = .updated }
             details.append("added late devices")
@@ -138,11 +175,25 @@ struct InstanceConverger {
         }
     }
 
-    private func build(_ name: String) -> DesiredInstance {
-        let image = context.plan.instances[name]?.image
-        return DesiredInstance.build(
-            name, plan: context.plan, index: context.index, values: context.values.snapshot,
-            imageDefaults: image?.kind == "oci" ? context.images.instanceDefaults(image?.reference ?? "") : [:])
+    /// The desired state of `name`; with `keptImage`, what came from the image (values of image
+    /// placeholders, the keys Incus copies from it) is taken from that server instance instead.
+    private func build(_ name: String, keepingImageOf keptImage: ServerInstance? = nil) -> DesiredInstance {
+        guard let instance = context.plan.instances[name] else {
+            return DesiredInstance.build(name, plan: context.plan, index: context.index, values: [:])
+        }
+        var defaults = instance.image.kind == "oci" ? context.images.instanceDefaults(instance.image.reference) : [:]
+        if let keptImage {
+            defaults = keptImage.config.filter { key, _ in key.hasPrefix("environment.") || key == "oci.entrypoint" }
+        }
+        var desired = DesiredInstance.build(
+            name, plan: context.plan, index: context.index, values: context.values.snapshot, imageDefaults: defaults)
+        if let keptImage {
+            for key in instance.config.keys {
+                let tokens = context.index.tokensByPointer[JSONPointer.make(["instances", name, "config", key])] ?? []
+                if tokens.contains(where: { $0.hasPrefix("image.") }) { desired.config[key] = keptImage.config[key] }
+            }
+        }
+        return desired
     }
 
     /// The config to send: resolved values, and the server's current values for unresolved keys.

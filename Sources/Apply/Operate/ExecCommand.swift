@@ -26,12 +26,10 @@ public struct ExecRequest: Sendable {
 
 extension ApplyRun {
     /// `compose-apply exec PLAN SERVICE [--index N] -- CMD...`: runs the command in the service's
-    /// replica N through the Incus exec API and returns its exit status; `output` gets its standard
-    /// output and `errorOutput` its standard error. Without a websocket (Incus records the streams),
-    /// the output comes once the command has ended, and there is no standard input or terminal.
+    /// replica N through the Incus exec websockets, attached to `streams`, and returns its exit
+    /// status.
     public static func exec(
-        _ invocation: ApplyInvocation, request: ExecRequest, output: @escaping (Data) -> Void,
-        errorOutput: @escaping (Data) -> Void, transport: HTTPTransport? = nil
+        _ invocation: ApplyInvocation, request: ExecRequest, streams: ExecStreams, transport: HTTPTransport? = nil
     ) -> OperateResult {
         operate(invocation, services: [request.service], transport: transport) { context in
             let replicas = context.plan.instances.filter { $0.value.service == request.service }
@@ -45,12 +43,12 @@ extension ApplyRun {
             }
             // As docker exec: the container's user and working directory unless told otherwise.
             let process = server.process
-            let result = try context.client.execute(
+            let exitCode = try context.client.executeAttached(
                 request.command, in: name, project: context.project, user: request.user ?? process.user,
                 group: request.user == nil ? process.group : nil,
                 cwd: request.workingDirectory ?? process.workingDirectory, environment: request.environment,
-                timeout: nil, output: output, errorOutput: errorOutput)
-            return OperateResult(status: .success, exitCode: Int32(truncatingIfNeeded: result.exitCode))
+                streams: streams)
+            return OperateResult(status: .success, exitCode: Int32(truncatingIfNeeded: exitCode))
         }
     }
 }

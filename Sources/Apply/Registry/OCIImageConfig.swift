@@ -1,10 +1,12 @@
 import Plan
 
 /// What apply needs of an OCI image's config (the registry's config blob): the process docker would
-/// start, and the digest of the manifest it came from.
+/// start, and the fingerprint Incus gives the image.
 struct OCIImageConfig: Equatable, Sendable {
-    /// The manifest digest of the platform's image (`sha256:…`).
-    var digest: String
+    /// The fingerprint Incus gives this image when it pulls it (an instance's `volatile.base_image`):
+    /// the SHA-256 of the manifest's layer digests written one after the other. It tells whether an
+    /// instance still runs what the tag names.
+    var incusFingerprint: String
     var entrypoint: [String]
     var cmd: [String]
     /// `KEY=VALUE` entries.
@@ -13,8 +15,8 @@ struct OCIImageConfig: Equatable, Sendable {
     var healthcheck: PlanHealthcheck?
 
     /// The config blob's `config` object: `Entrypoint`, `Cmd`, `Env` (each may be null).
-    init(digest: String, blob: JSONValue) {
-        self.digest = digest
+    init(incusFingerprint: String, blob: JSONValue) {
+        self.incusFingerprint = incusFingerprint
         let config = blob["config"]
         entrypoint = (config?["Entrypoint"]?.arrayValue ?? []).compactMap(\.stringValue)
         cmd = (config?["Cmd"]?.arrayValue ?? []).compactMap(\.stringValue)

@@ -31,7 +31,7 @@ struct RegistryClient {
             throw RegistryError(reason: "\"\(reference)\" is not a registry reference (REGISTRY/REPOSITORY[:TAG])")
         }
         var token: String?
-        var (manifest, digest) = try fetchManifest(parsed, parsed.tagOrDigest, token: &token)
+        var manifest = try fetchManifest(parsed, parsed.tagOrDigest, token: &token)
         if let platforms = manifest["manifests"]?.arrayValue {
             guard
                 let chosen = platforms.first(where: {
@@ -41,22 +41,25 @@ struct RegistryClient {
             else {
                 throw RegistryError(reason: "the image has no linux/\(architecture) variant")
             }
-            (manifest, digest) = try fetchManifest(parsed, platformDigest, token: &token)
+            manifest = try fetchManifest(parsed, platformDigest, token: &token)
         }
         guard let configDigest = manifest["config"]?["digest"]?.stringValue else {
             throw RegistryError(reason: "the manifest names no config blob")
         }
         let blob = try get(parsed, "/blobs/" + configDigest, accept: nil, token: &token)
-        return OCIImageConfig(digest: digest, blob: try decode(blob.body, what: "image config"))
+        // Incus names an OCI image after its layers, as skopeo lists them (client/oci_images.go).
+        let layers = (manifest["layers"]?.arrayValue ?? []).compactMap { $0["digest"]?.stringValue }
+        return OCIImageConfig(
+            incusFingerprint: SHA256.hexDigest(Array(layers.joined().utf8)),
+            blob: try decode(blob.body, what: "image config"))
     }
 
     private func fetchManifest(_ reference: RegistryReference, _ tagOrDigest: String, token: inout String?) throws
-        -> (JSONValue, String)
+        -> JSONValue
     {
         let response = try get(
             reference, "/manifests/" + tagOrDigest, accept: Self.manifestTypes.joined(separator: ", "), token: &token)
-        let digest = response.headers["docker-content-digest"] ?? (tagOrDigest.hasPrefix("sha256:") ? tagOrDigest : "")
-        return (try decode(response.body, what: "manifest"), digest)
+        return try decode(response.body, what: "manifest")
     }
 
     /// GET `/v2/REPOSITORY` + `path`, answering one bearer-token challenge.

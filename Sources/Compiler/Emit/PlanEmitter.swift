@@ -241,6 +241,10 @@ public enum PlanEmitter {
         writer.openObject()
         writer.member("kind", first: true, depth: depth + 1)
         writer.writeString(instance.image.kind)
+        if instance.image.pullAlways {
+            writer.member("pull_policy", depth: depth + 1)
+            writer.writeString("always")
+        }
         writer.member("reference", depth: depth + 1)
         writer.writeString(instance.image.reference)
         writer.member("remote", depth: depth + 1)

@@ -10,7 +10,7 @@ enum InstanceBuilder {
     ) throws -> [(name: String, instance: PlanInstance)] {
         let path = service.path
         let node = service.node
-        let image = try service.image(context: &context)
+        var image = try service.image(context: &context)
         let incusExtension = try IncusExtension.read(from: node, path: path, allowedOptions: ServiceTranslator.options)
         let natRequested = try incusExtension.options["nat-proxy"].map { try natFlag($0, path: path) } ?? false
         var imageValues: [(token: String, property: String)] = []
@@ -25,7 +25,7 @@ enum InstanceBuilder {
         }
         let healthcheck = try HealthcheckTranslator.translate(node, path: path)
         UnsupportedKeys.warn(node, context: &context)
-        PullPolicy.warn(node, isOCI: image.kind == "oci", context: &context)
+        PullPolicy.apply(node, to: &image, context: &context)
 
         var namer = DeviceNamer(reserved: ["root"])
         var sharedDevices: [String: [String: String]] = [

@@ -32,7 +32,7 @@ final class DayTwoEndToEndTests: ComposeDirectoryTestCase {
         let output = LineCollector()
         let result = ApplyRun.exec(
             invocation, request: ExecRequest(service: service, index: index, command: command),
-            output: { output.append(String(decoding: $0, as: UTF8.self)) }, errorOutput: { _ in })
+            streams: ExecStreams(output: { output.append(String(decoding: $0, as: UTF8.self)) }, errorOutput: { _ in }))
         return (result, output.lines.joined(separator: "\n"))
     }
 

@@ -21,6 +21,16 @@ final class LineCollector: @unchecked Sendable {
     }
 }
 
+/// Whether `condition` holds within `seconds`, checked every `interval` seconds (at least once).
+func waitUntil(seconds: Double, interval: Double = 0.05, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    repeat {
+        if condition() { return true }
+        Thread.sleep(forTimeInterval: interval)
+    } while Date() < deadline
+    return false
+}
+
 /// Helpers shared by the end-to-end tests: unique names, running apply in-process against the
 /// private incusd, the `incus` command line, and cleanup.
 class EndToEndTestCase: XCTestCase {

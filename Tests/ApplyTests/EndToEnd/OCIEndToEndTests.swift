@@ -59,15 +59,6 @@ final class OCIEndToEndTests: ComposeDirectoryTestCase {
             "/usr/bin/incus", ["exec", "--project", project, instance, "--"] + command, environment: environment)
     }
 
-    private func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        repeat {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.5)
-        } while Date() < deadline
-        return false
-    }
-
     func testOCIProjectRunsAsDockerRunsIt() throws {
         let wildcardPort = Int.random(in: 20000...24999)
         let bridgePort = wildcardPort + 1000
@@ -95,7 +86,7 @@ final class OCIEndToEndTests: ComposeDirectoryTestCase {
         // ENTRYPOINT and CMD as docker has them.
         func trace(_ instance: String) -> String? {
             var text: String?
-            _ = waitUntil(seconds: 15) {
+            _ = waitUntil(seconds: 15, interval: 0.5) {
                 let output = exec(instance, ["cat", "/var/www/entry.txt"])
                 text = output.status == 0 ? output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
                 return text != nil
@@ -116,7 +107,7 @@ final class OCIEndToEndTests: ComposeDirectoryTestCase {
         // resolver), and the service answers there.
         let pinned = web["devices"]?["eth0"]?["ipv4.address"]?.stringValue ?? "none"
         XCTAssertTrue(
-            waitUntil(seconds: 20) { exec("client-1", ["nslookup", "web."]).stdout.contains(pinned) },
+            waitUntil(seconds: 20, interval: 0.5) { exec("client-1", ["nslookup", "web."]).stdout.contains(pinned) },
             "web resolves to web-1 (\(pinned)) from the client")
         XCTAssertTrue(exec("client-1", ["wget", "-q", "-O", "-", "http://\(pinned)/"]).stdout.contains("web-1"))
 
@@ -133,7 +124,7 @@ final class OCIEndToEndTests: ComposeDirectoryTestCase {
         // restart, see docs/incus-versions.md.)
         XCTAssertEqual(exec("web-1", ["sh", "-c", "kill -9 $(pidof httpd)"]).status, 0)
         XCTAssertTrue(
-            waitUntil(seconds: 10) {
+            waitUntil(seconds: 10, interval: 0.5) {
                 Shell.httpGet("http://\(self.bridgeAddress):\(wildcardPort)/", timeout: 1) == nil
             },
             "the killed process took the container down")
@@ -151,6 +142,72 @@ final class OCIEndToEndTests: ComposeDirectoryTestCase {
         let plan = try ApplyRun.loadPlan(planPath)
         let networks = try names("/1.0/networks")
         for network in plan.networks.keys { XCTAssertFalse(networks.contains(network), "network \(network) is gone") }
+    }
+
+    /// Points `tag` of the test registry at the image `source` names (skopeo, in the server's
+    /// namespace where the registry is trusted).
+    private func moveTag(_ tag: String, to source: String) throws {
+        let script = IncusTestEnvironment.repositoryRoot.appendingPathComponent(
+            ProcessInfo.processInfo.environment["INCUS_TEST_ENV_SCRIPT"] ?? "scripts/incus7-env.sh")
+        let copied = Shell.run(
+            script.path,
+            [
+                "in", "skopeo", "copy", "-q", "--insecure-policy", "docker://\(registry)/\(source)",
+                "docker://\(registry)/\(tag)",
+            ],
+            environment: ProcessInfo.processInfo.environment)
+        guard copied.status == 0 else { throw EnvironmentError(message: "skopeo copy: \(copied.stderr)") }
+    }
+
+    func testPullPolicyAlwaysRebuildsWhenTheTagMoves() throws {
+        let tag = "compose-test/moving-\(project):1"
+        try moveTag(tag, to: "compose-test/httpd:1")
+        let port = Int.random(in: 20000...24999)
+        let planPath = try compileProject(
+            """
+            name: \(project)
+            services:
+              web:
+                image: \(registry)/\(tag)
+                pull_policy: always
+                ports: ["\(bridgeAddress):\(port):80"]
+                volumes: [data:/data]
+            volumes:
+              data: {}
+            networks:
+              default:
+                x-incus: {ipv4.address: \(subnet), ipv4.nat: "false"}
+            """)
+        let (first, firstLines) = run(planFile: planPath)
+        XCTAssertEqual(first.status, .success, firstLines.joined(separator: "\n"))
+        XCTAssertEqual(exec("web-1", ["sh", "-c", "echo kept > /data/file"]).status, 0)
+        let (same, sameLines) = run(planFile: planPath)
+        XCTAssertEqual(
+            same.writeRequests, [], "the tag still names the image web-1 runs\n" + sameLines.joined(separator: "\n"))
+
+        try moveTag(tag, to: "compose-test/entry-cmd:1")
+        var keep = ApplyOptions()
+        keep.pull = .missing
+        let (kept, keptLines) = run(planFile: planPath, options: keep)
+        XCTAssertEqual(kept.writeRequests, [], "--pull missing keeps the image\n" + keptLines.joined(separator: "\n"))
+        var dryRun = ApplyOptions()
+        dryRun.dryRun = true
+        let (_, planned) = run(planFile: planPath, options: dryRun)
+        XCTAssertTrue(
+            planned.contains { $0.contains("rebuild from oci:\(registry)/\(tag), which now names") }, "\(planned)")
+
+        let (moved, movedLines) = run(planFile: planPath)
+        XCTAssertEqual(moved.status, .success, movedLines.joined(separator: "\n"))
+        XCTAssertTrue(
+            movedLines.contains { $0.contains("rebuilt from") && $0.contains("volumes kept") },
+            movedLines.joined(separator: "\n"))
+        XCTAssertEqual(
+            exec("web-1", ["cat", "/var/www/entry.txt"]).stdout, "entry-ran httpd -f -p 80 -h /var/www\n",
+            "web-1 runs the image the tag names now")
+        XCTAssertEqual(exec("web-1", ["cat", "/data/file"]).stdout, "kept\n", "volume data kept")
+        XCTAssertTrue(Shell.waitForHTTP("http://\(bridgeAddress):\(port)/", containing: "web-1", seconds: 20))
+        let (again, againLines) = run(planFile: planPath)
+        XCTAssertEqual(again.writeRequests, [], "re-apply writes nothing\n" + againLines.joined(separator: "\n"))
     }
 
     func testUnreachableImageIsRefusedBeforeAnythingIsCreated() throws {

@@ -50,6 +50,13 @@ final class RemoteEndToEndTests: EndToEndTestCase {
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(try names("/1.0/instances?project=\(project)").contains("web-1"), first.stderr)
 
+        // exec's websockets go over TLS with the same client certificate.
+        let exec = Shell.run(
+            try CompilerBinary.applyPath(), ["exec", "--remote", "e2e", planPath, "web", "-T", "--", "hostname"],
+            environment: clientEnvironment)
+        XCTAssertEqual(exec.status, 0, exec.stderr)
+        XCTAssertEqual(exec.stdout, "web-1\n")
+
         let second = Shell.run(
             try CompilerBinary.applyPath(), ["--remote", "e2e", planPath], environment: clientEnvironment)
         XCTAssertEqual(second.status, 0, second.stderr)

@@ -3,7 +3,8 @@
 
 Manifests and blobs need a bearer token from /token (the WWW-Authenticate challenge names it); the tag
 is a multi-platform index; the config blob is served through a redirect to another path, as Hub sends
-blobs to its CDN. Usage: token-registry.py CERT KEY; prints the port on the first line of stdout.
+blobs to its CDN. Usage: token-registry.py CERT KEY; prints the port and the fingerprint Incus gives
+the amd64 image (the SHA-256 of its layer digests one after the other) on the first line of stdout.
 """
 import hashlib
 import json
@@ -19,7 +20,9 @@ CONFIG = json.dumps({"config": {"Entrypoint": ["/docker-entrypoint.sh"], "Cmd": 
 CONFIG_DIGEST = "sha256:" + hashlib.sha256(CONFIG).hexdigest()
 AMD64 = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
                     "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
-                               "digest": CONFIG_DIGEST, "size": len(CONFIG)}, "layers": []}).encode()
+                               "digest": CONFIG_DIGEST, "size": len(CONFIG)},
+                    "layers": [{"digest": "sha256:" + "1" * 64}, {"digest": "sha256:" + "2" * 64}]}).encode()
+FINGERPRINT = hashlib.sha256(("sha256:" + "1" * 64 + "sha256:" + "2" * 64).encode()).hexdigest()
 AMD64_DIGEST = "sha256:" + hashlib.sha256(AMD64).hexdigest()
 INDEX = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [
     {"digest": "sha256:" + "0" * 64, "platform": {"os": "linux", "architecture": "arm64"}},
@@ -66,5 +69,5 @@ server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 context.load_cert_chain(sys.argv[1], sys.argv[2])
 server.socket = context.wrap_socket(server.socket, server_side=True)
-print(server.server_address[1], AMD64_DIGEST, flush=True)
+print(server.server_address[1], FINGERPRINT, flush=True)
 server.serve_forever()
