@@ -166,6 +166,15 @@ extension PlanInstance {
     public var imageRecord: String {
         image.kind == "oci" ? "oci:\(image.reference)" : "incus:\(image.remote):\(image.reference)"
     }
+
+    /// The config key where apply records which files it pushed (`filesRecord`), so that a file
+    /// leaving the plan is deleted from the instance, as docker's recreated container loses it.
+    public static let filesRecordKey = "user.compose.files"
+
+    /// What `filesRecordKey` holds: the targets of `files`, sorted, one per line; `nil` without files.
+    public var filesRecord: String? {
+        files.isEmpty ? nil : files.keys.sorted().joined(separator: "\n")
+    }
 }
 
 /// A compose `healthcheck`, run by apply through the Incus exec API with docker's timing rules.

@@ -40,6 +40,24 @@ final class ComparisonTests: XCTestCase {
             ConfigComparison.changedPlanKeys(plan: plan, server: ["user.compose.project": "demo"]), ["features.images"])
     }
 
+    func testAKeyThePlanDropsIsRemovedButServerDefaultsStay() {
+        let before = ["limits.instances": "10", "user.compose.project": "demo"]
+        let server = ConfigComparison.recorded(before).merging(["features.storage.buckets": "true"]) { $1 }
+        XCTAssertEqual(ConfigComparison.recordedUpdate(plan: before, server: server).changed, [])
+        let (changed, config) = ConfigComparison.recordedUpdate(plan: ["user.compose.project": "demo"], server: server)
+        XCTAssertEqual(changed, ["limits.instances", "user.compose.keys"])
+        XCTAssertEqual(
+            config,
+            [
+                "user.compose.project": "demo", "user.compose.keys": "user.compose.project",
+                "features.storage.buckets": "true",
+            ])
+        // A volume without planned keys carries no (empty) record; an old record goes.
+        let volume = ConfigComparison.recordedUpdate(plan: [:], server: ["size": "1GiB", "user.compose.keys": "size"])
+        XCTAssertEqual(volume.changed, ["size", "user.compose.keys"])
+        XCTAssertEqual(volume.config, [:])
+    }
+
     func testProxyFallback() {
         let nat = ["type": "proxy", "nat": "true", "listen": "tcp:0.0.0.0:8080", "connect": "tcp:10.1.2.3:80"]
         XCTAssertTrue(ProxyFallback.isNATProxy(nat))

@@ -78,4 +78,31 @@ public enum ConfigComparison {
     public static func changedPlanKeys(plan: [String: String], server: [String: String]) -> [String] {
         plan.keys.filter { plan[$0] != server[$0] }.sorted()
     }
+
+    /// Where apply records the config keys it set on a project or volume (sorted, comma-separated):
+    /// the server adds keys of its own there, so only this record tells a key the plan dropped.
+    public static let keysRecordKey = "user.compose.keys"
+
+    /// The plan's config of a project or volume with the record of its keys (none for no keys: Incus
+    /// keeps no empty value).
+    public static func recorded(_ plan: [String: String]) -> [String: String] {
+        var config = plan
+        if !plan.isEmpty { config[keysRecordKey] = plan.keys.sorted().joined(separator: ",") }
+        return config
+    }
+
+    /// What converging a project's or a volume's config changes: the keys to report (set, changed,
+    /// or recorded earlier and no longer planned), and the whole config to send.
+    public static func recordedUpdate(plan: [String: String], server: [String: String]) -> (
+        changed: [String], config: [String: String]
+    ) {
+        let desired = recorded(plan)
+        let dropped = (server[keysRecordKey] ?? "").split(separator: ",").map(String.init)
+            .filter { plan[$0] == nil && server[$0] != nil }
+        var config = server.merging(desired) { _, planned in planned }
+        var changed = changedPlanKeys(plan: desired, server: server) + dropped
+        if desired[keysRecordKey] == nil && server[keysRecordKey] != nil { changed.append(keysRecordKey) }
+        for key in changed where desired[key] == nil { config[key] = nil }
+        return (changed.sorted(), config)
+    }
 }

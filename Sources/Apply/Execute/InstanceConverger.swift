@@ -88,6 +88,9 @@ struct InstanceConverger {
                 if context.options.dryRun {
                     return context.reporter.record(.updated, what, detail: changes.joined(separator: ", "))
                 }
+                // Before the record that lists them changes: an interrupted run retries.
+                let removed = try files.removeStale(current)
+                if !removed.isEmpty { details.append("removed files " + removed.joined(separator: ", ")) }
                 var devices = baseDevices(desired, current: current)
                 let renewing = context.addressesToRenew.contains(name)
                 // A pinned lease outside the network's new subnet: the NIC loses it, the devices using it

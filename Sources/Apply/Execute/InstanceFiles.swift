@@ -104,6 +104,20 @@ struct FileConverger {
         return written
     }
 
+    /// Deletes the files apply pushed into `server` earlier (its `user.compose.files`) that the plan no
+    /// longer lists; returns their targets. A path that is gone, or no longer a regular file, is left.
+    func removeStale(_ server: ServerInstance) throws -> [String] {
+        let planned = Set((context.plan.instances[server.name]?.files ?? [:]).keys)
+        let recorded = (server.config[PlanInstance.filesRecordKey] ?? "").split(separator: "\n").map(String.init)
+        var removed: [String] = []
+        for target in recorded.sorted() where !planned.contains(target) {
+            guard try client.instanceFile(server.name, project: project, path: target)?.type == "file" else { continue }
+            try client.deleteInstanceFile(server.name, project: project, path: target)
+            removed.append(target)
+        }
+        return removed
+    }
+
     /// Creates the missing parent directories of `target` (root-owned, 0755), as `incus file push -p` does.
     private func createParents(of target: String, in name: String) throws {
         let parts = target.split(separator: "/").dropLast().map(String.init)

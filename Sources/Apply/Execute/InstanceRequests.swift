@@ -75,7 +75,14 @@ struct InstanceRequests {
 
     /// Replaces the instance's local config and devices (`PUT`), keeping what Incus manages itself.
     func put(_ server: ServerInstance, config: [String: String], devices: [String: [String: String]]) throws {
-        var fullConfig = server.config.filter { ConfigComparison.isServerManagedInstanceKey($0.key) }
+        // What Incus manages itself goes back as it is, but for devices the request removes: their
+        // volatile keys go with them (a project with limits refuses them otherwise).
+        let removedDevices = Set(server.devices.keys).subtracting(devices.keys)
+        var fullConfig = server.config.filter { key, _ in
+            let parts = key.split(separator: ".")
+            let ofRemovedDevice = parts.count > 2 && parts[0] == "volatile" && removedDevices.contains(String(parts[1]))
+            return ConfigComparison.isServerManagedInstanceKey(key) && !ofRemovedDevice
+        }
         fullConfig.merge(config) { _, planned in planned }
         var body: [String: JSONValue] = [
             "config": .stringMap(fullConfig), "devices": .object(devices.mapValues { .stringMap($0) }),
@@ -103,7 +110,9 @@ struct InstanceRequests {
                 "note: instance \(server.name) takes \(startTimeKeys.joined(separator: ", ")) only when it starts;"
                     + " restarting it")
             try stop(server.name)
-            try put(server, config: config, devices: devices)
+            // Stopping drops volatile keys (`volatile.eth0.host_name`) the running instance had: send
+            // the stopped one's, as a project with limits refuses a request that sets them again.
+            try put(try fetch(server.name), config: config, devices: devices)
             try start(server.name)
             return true
         }
@@ -114,7 +123,9 @@ struct InstanceRequests {
             context.reporter.note(
                 "note: instance \(server.name) cannot take this change live (\(error.message)); restarting it")
             try stop(server.name)
-            try put(server, config: config, devices: devices)
+            // Stopping drops volatile keys (`volatile.eth0.host_name`) the running instance had: send
+            // the stopped one's, as a project with limits refuses a request that sets them again.
+            try put(try fetch(server.name), config: config, devices: devices)
             try start(server.name)
             return true
         }

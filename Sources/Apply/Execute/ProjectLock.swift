@@ -248,7 +248,7 @@ final class ProjectLock {
 
     /// Creates the project with the lock set; `false` when another apply created it first.
     private static func createProject(_ context: ApplyContext, holder: LockHolder) throws -> Bool {
-        var config = context.plan.project.config
+        var config = ConfigComparison.recorded(context.plan.project.config)
         config[key] = holder.value
         do {
             let (_, seconds) = try context.timed {

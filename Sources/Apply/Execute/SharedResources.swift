@@ -12,17 +12,17 @@ enum SharedResources {
                 try context.client.send(
                     "POST", "/1.0/projects",
                     body: .object([
-                        "name": .string(context.project), "config": .stringMap(plan.project.config),
+                        "name": .string(context.project),
+                        "config": .stringMap(ConfigComparison.recorded(plan.project.config)),
                         "description": .string("compose project \(context.marker)"),
                     ]), action: "create project", resource: context.project)
             }
             return context.reporter.record(.created, what, seconds: seconds)
         }
-        let changed = ConfigComparison.changedPlanKeys(plan: plan.project.config, server: existing.config)
+        let (changed, config) = ConfigComparison.recordedUpdate(plan: plan.project.config, server: existing.config)
         guard !changed.isEmpty else { return context.reporter.record(.unchanged, what) }
         let detail = "config " + changed.joined(separator: ", ")
         if context.options.dryRun { return context.reporter.record(.updated, what, detail: detail) }
-        let config = existing.config.merging(plan.project.config) { _, planned in planned }
         let (_, seconds) = try context.timed {
             try context.client.send(
                 "PUT", "/1.0/projects/\(context.project)",
@@ -132,13 +132,14 @@ enum SharedResources {
                         "POST", path, project: context.project,
                         body: .object([
                             "name": .string(name), "type": .string("custom"), "content_type": .string("filesystem"),
-                            "config": .stringMap(volume.config), "description": .string(volume.description),
+                            "config": .stringMap(ConfigComparison.recorded(volume.config)),
+                            "description": .string(volume.description),
                         ]), action: "create storage volume", resource: what)
                 }
                 context.reporter.record(.created, what, seconds: seconds)
                 continue
             }
-            let changed = ConfigComparison.changedPlanKeys(plan: volume.config, server: current.config)
+            let (changed, config) = ConfigComparison.recordedUpdate(plan: volume.config, server: current.config)
             guard !changed.isEmpty || current.description != volume.description else {
                 context.reporter.record(.unchanged, what)
                 continue
@@ -148,7 +149,6 @@ enum SharedResources {
                 context.reporter.record(.updated, what, detail: detail)
                 continue
             }
-            let config = current.config.merging(volume.config) { _, planned in planned }
             let (_, seconds) = try context.timed {
                 try context.client.send(
                     "PUT", path + "/\(name)", project: context.project,

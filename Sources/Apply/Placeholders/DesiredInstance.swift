@@ -38,6 +38,7 @@ public struct DesiredInstance: Equatable, Sendable {
             result.config[key] = value
         }
         result.config[PlanInstance.imageRecordKey] = instance.imageRecord
+        result.config[PlanInstance.filesRecordKey] = instance.filesRecord
         for (deviceName, device) in instance.devices {
             var resolvedDevice: [String: String] = [:]
             var usesPlaceholder = false
