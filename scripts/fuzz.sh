@@ -12,7 +12,7 @@
 #   FUZZ_JOBS=N        parallel targets (default 1: they run one after the other)
 #   FUZZ_OPT=-Onone    optimization of the instrumented build (default -O; checks stay on, -Ounchecked is never used)
 #
-# Targets are built with swiftc -sanitize=fuzzer,address straight from Sources/ (Plan, Compiler, Apply)
+# Targets are built with swiftc -sanitize=fuzzer,address straight from Sources/ (Plan, Compiler)
 # into .build-fuzz/libfuzzer. Seeds: golden/*/compose.yaml and ../shared/corpus/**/*.y*ml for compile,
 # golden/*/plan.json for plan. The growing corpora live in fuzz/corpus/<target>/, crash inputs in
 # fuzz/artifacts/<target>/ and libFuzzer logs in fuzz/logs/ (all git-ignored). Prints one summary line
@@ -47,7 +47,7 @@ mkdir -p "$build/modules" fuzz/corpus fuzz/artifacts fuzz/logs
 
 # ---- build -------------------------------------------------------------------------------------
 swift_flags=(-swift-version 5 -parse-as-library -use-ld=lld -sanitize=fuzzer,address -g "$optimization"
-  -I Sources/CYAML -I Sources/CJansson -I Sources/CCurl -I Sources/CCrypto -I "$build/modules")
+  -I Sources/CYAML -I Sources/CJansson -I Sources/CCrypto -I "$build/modules")
 
 # Compiles one library module of Sources/ into an object file and its .swiftmodule.
 build_module() {
@@ -60,27 +60,15 @@ build_module() {
 
 build_started=$(date +%s)
 echo "== building fuzz targets ($optimization, -sanitize=fuzzer,address)"
+# The plan reader and its validation are the Plan module's; the compile target needs the Compiler too.
 build_module Plan
-needs_compiler=false
-needs_apply=false
 for target in "${targets[@]}"; do
-  [ "$target" = compile ] && needs_compiler=true
-  [ "$target" = plan ] && needs_apply=true
+  [ "$target" = compile ] && build_module Compiler && break
 done
-if $needs_compiler && $needs_apply; then
-  build_module Compiler &
-  compiler_build=$!
-  build_module Apply
-  wait "$compiler_build"
-elif $needs_compiler; then
-  build_module Compiler
-elif $needs_apply; then
-  build_module Apply
-fi
 for target in "${targets[@]}"; do
   case "$target" in
     compile) objects=("$build/Plan.o" "$build/Compiler.o") libraries=(-lyaml -ljansson -lcrypto) ;;
-    plan) objects=("$build/Plan.o" "$build/Apply.o") libraries=(-lyaml -ljansson -lcurl -lcrypto) ;;
+    plan) objects=("$build/Plan.o") libraries=(-ljansson -lcrypto) ;;
   esac
   source_file=$(find "fuzz/$target" -name '*.swift' | head -1)
   swiftc "${swift_flags[@]}" -module-name "Fuzz_$target" "$source_file" "${objects[@]}" "${libraries[@]}" \

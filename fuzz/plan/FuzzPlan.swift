@@ -1,4 +1,3 @@
-import Apply
 import Foundation
 import Plan
 

@@ -49,6 +49,7 @@ public enum ConfigComparison {
     public static func changedNetworkKeys(
         plan: [String: String], server: [String: String], ignoring: Set<String> = []
     ) -> [String] {
+        let plan = withoutEmptyValues(plan)
         var keys = Set(plan.keys)
         keys.formUnion(server.keys.filter { !$0.hasPrefix("volatile.") && !autoFilledNetworkKeys.contains($0) })
         keys.subtract(ignoring)
@@ -63,7 +64,7 @@ public enum ConfigComparison {
     public static func networkUpdate(
         plan: [String: String], server: [String: String], keeping: Set<String> = []
     ) -> [String: String] {
-        var result = plan
+        var result = withoutEmptyValues(plan)
         for key in autoFilledNetworkKeys {
             if let current = server[key], plan[key] == nil || plan[key] == "auto" { result[key] = current }
         }
@@ -79,6 +80,12 @@ public enum ConfigComparison {
         plan.keys.filter { plan[$0] != server[$0] }.sorted()
     }
 
+    /// `config` without keys set to the empty string: Incus keeps no empty value, so "" is the key's
+    /// absence (an empty value sent is no key on the server).
+    public static func withoutEmptyValues(_ config: [String: String]) -> [String: String] {
+        config.filter { !$0.value.isEmpty }
+    }
+
     /// Where apply records the config keys it set on a project or volume (sorted, comma-separated):
     /// the server adds keys of its own there, so only this record tells a key the plan dropped.
     public static let keysRecordKey = "user.compose.keys"
@@ -86,7 +93,7 @@ public enum ConfigComparison {
     /// The plan's config of a project or volume with the record of its keys (none for no keys: Incus
     /// keeps no empty value).
     public static func recorded(_ plan: [String: String]) -> [String: String] {
-        var config = plan
+        var config = withoutEmptyValues(plan)
         if !plan.isEmpty { config[keysRecordKey] = plan.keys.sorted().joined(separator: ",") }
         return config
     }
@@ -96,6 +103,7 @@ public enum ConfigComparison {
     public static func recordedUpdate(plan: [String: String], server: [String: String]) -> (
         changed: [String], config: [String: String]
     ) {
+        let plan = withoutEmptyValues(plan)
         let desired = recorded(plan)
         let dropped = (server[keysRecordKey] ?? "").split(separator: ",").map(String.init)
             .filter { plan[$0] == nil && server[$0] != nil }

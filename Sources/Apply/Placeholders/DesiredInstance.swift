@@ -29,7 +29,8 @@ public struct DesiredInstance: Equatable, Sendable {
         for (key, value) in instance.config {
             let pointer = JSONPointer.make(["instances", name, "config", key])
             if let resolved = index.resolve(value, at: pointer, values: values) {
-                result.config[key] = resolved
+                // Incus keeps no empty value: "" is the key's absence.
+                if !resolved.isEmpty { result.config[key] = resolved }
             } else {
                 result.pendingKeys.insert(key)
             }

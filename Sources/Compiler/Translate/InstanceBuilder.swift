@@ -14,9 +14,10 @@ enum InstanceBuilder {
         let incusExtension = try IncusExtension.read(from: node, path: path, allowedOptions: ServiceTranslator.options)
         let natRequested = try incusExtension.options["nat-proxy"].map { try natFlag($0, path: path) } ?? false
         var imageValues: [(token: String, property: String)] = []
+        var rawLXC: [String] = []
         var config = try InstanceConfig.make(
             service: node, name: service.name, path: path, ociImage: image.kind == "oci" ? image.reference : nil,
-            imageValues: &imageValues, context: &context)
+            imageValues: &imageValues, rawLXC: &rawLXC, context: &context)
         if let value = node["hostname"]?.scalarText, names != [value] {
             context.warn(
                 "hostname",
@@ -34,13 +35,12 @@ enum InstanceBuilder {
         let mounts = try MountDevices.translate(
             node, path: path, volumes: service.volumes, namer: &namer, context: &context)
         for (name, device) in mounts.devices { sharedDevices[name] = device }
-        if !mounts.tmpfsEntries.isEmpty {
-            let existing = incusExtension.config["raw.lxc"].map { [$0] } ?? []
-            config["raw.lxc"] = (existing + mounts.tmpfsEntries).joined(separator: "\n")
-        }
-        for (key, value) in incusExtension.config where key != "raw.lxc" || mounts.tmpfsEntries.isEmpty {
+        for (key, value) in incusExtension.config where key != "raw.lxc" {
             config[key] = value
         }
+        // raw.lxc: the service's x-incus lines first, then tmpfs mounts and empty variables.
+        let rawLines = (incusExtension.config["raw.lxc"].map { [$0] } ?? []) + mounts.tmpfsEntries + rawLXC
+        if !rawLines.isEmpty { config["raw.lxc"] = rawLines.joined(separator: "\n") }
 
         let attachments = try service.networkAttachments(context: &context)
         var nics: [(name: String, network: ResolvedNetwork, device: [String: String])] = []

@@ -4,9 +4,11 @@ import Plan
 enum InstanceConfig {
     /// `ociImage` is the normalized reference of an OCI image, `nil` for an Incus image. Image values
     /// the config uses (the image's ENTRYPOINT or CMD) are added to `imageValues` as (token, property).
+    /// `rawLXC` gets the `raw.lxc` lines the service needs (variables set to the empty string).
     static func make(
         service: YAMLNode, name: String, path: String, ociImage: String?,
-        imageValues: inout [(token: String, property: String)], context: inout TranslationContext
+        imageValues: inout [(token: String, property: String)], rawLXC: inout [String],
+        context: inout TranslationContext
     ) throws -> [String: String] {
         var config: [String: String] = [:]
         // Room for every key at once: growing a dictionary rehashes all it holds.
@@ -17,7 +19,18 @@ enum InstanceConfig {
         for pair in service["environment"]?.mapping ?? [] {
             // A null value means "take it from the environment"; unset there, docker leaves it unset.
             guard let value = pair.value.scalarText ?? (pair.value.isNull ? nil : "") else { continue }
-            config["environment." + pair.key] = value
+            guard value.isEmpty else {
+                config["environment." + pair.key] = value
+                continue
+            }
+            // Incus keeps no empty config value (environment.X="" is no key at all), but LXC sets a
+            // variable to the empty string from `lxc.environment = X=`, as docker does.
+            guard !pair.key.contains(where: \.isNewline) else {
+                throw CompileError(
+                    "environment variable name '\(pair.key)' contains a line break", at: pair.keyLocation,
+                    path: "\(path).environment")
+            }
+            rawLXC.append("lxc.environment = \(pair.key)=")
         }
         for pair in service["labels"]?.mapping ?? [] {
             let key = "user." + pair.key
@@ -27,7 +40,15 @@ enum InstanceConfig {
                     "label '\(pair.key)' collides with the marker this tool keeps in Incus as '\(key)'",
                     at: pair.keyLocation, path: "\(path).labels.\(pair.key)")
             }
-            config[key] = pair.value.scalarText ?? ""
+            let value = pair.value.scalarText ?? ""
+            guard !value.isEmpty else {
+                context.warn(
+                    "empty-label",
+                    "label '\(pair.key)' is empty: Incus keeps no empty config value, so it is not recorded",
+                    at: pair.keyLocation)
+                continue
+            }
+            config[key] = value
         }
         try ResourceLimits.apply(service, path: path, to: &config, context: &context)
         try RestartPolicy.apply(service, path: path, to: &config, context: &context)

@@ -1,12 +1,10 @@
-import Plan
-
 /// The `depends_on` graph between plan instances.
-enum DependencyOrder {
+public enum DependencyOrder {
     /// Throws when `depends_on` has a cycle, naming one instance on it.
     ///
     /// Depth-first, without recursion: a plan can chain thousands of instances, which overflowed the
     /// stack of a recursive walk before any request was sent.
-    static func checkAcyclic(_ plan: Plan) throws {
+    public static func checkAcyclic(_ plan: Plan) throws {
         var state: [String: Bool] = [:]  // false: on the current path, true: done
         func dependencies(_ name: String) -> [String] { plan.instances[name]?.dependsOn.sorted() ?? [] }
         for root in plan.instances.keys.sorted() where state[root] == nil {

@@ -1,5 +1,3 @@
-import Plan
-
 /// Checks a plan before apply sends a single request.
 ///
 /// `Plan(json:)` already checks types (string-to-string maps, required fields, the format); this adds

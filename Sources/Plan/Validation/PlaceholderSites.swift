@@ -1,5 +1,3 @@
-import Plan
-
 /// A plan value where apply substitutes placeholders.
 public enum PlaceholderSite: Hashable, Sendable {
     /// `/instances/NAME/config/KEY`

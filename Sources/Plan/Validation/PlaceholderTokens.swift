@@ -1,7 +1,9 @@
+import Foundation
+
 /// Finds `{{token}}` occurrences in plan strings.
-enum PlaceholderTokens {
+public enum PlaceholderTokens {
     /// The tokens (text between `{{` and `}}`) in `text`, in order of appearance.
-    static func tokens(in text: String) -> [String] {
+    public static func tokens(in text: String) -> [String] {
         var result: [String] = []
         var rest = text[...]
         while let open = rest.range(of: "{{") {
@@ -14,7 +16,7 @@ enum PlaceholderTokens {
     }
 
     /// `text` with every `{{token}}` replaced by `value`.
-    static func substitute(_ token: String, with value: String, in text: String) -> String {
+    public static func substitute(_ token: String, with value: String, in text: String) -> String {
         text.replacingOccurrences(of: "{{" + token + "}}", with: value)
     }
 }
