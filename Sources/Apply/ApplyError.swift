@@ -28,6 +28,8 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
     case notOwned(kind: String, name: String, project: String, owner: String?)
     /// An external network or volume the plan uses does not exist.
     case missingExternal(kind: String, name: String)
+    /// A volume the plan puts in one pool exists, with its data, in another one.
+    case volumeInOtherPool(volume: String, project: String, planned: String, found: String)
     /// An instance was not created because one it depends on failed.
     case dependencyFailed(instance: String, dependency: String)
     /// A response Incus sent could not be understood.
@@ -90,6 +92,11 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
                 + "apply does not take over resources it did not create. Rename the project or remove the \(kind)."
         case .missingExternal(let kind, let name):
             return "external \(kind) \(name) does not exist; apply never creates external resources. Create it first."
+        case .volumeInOtherPool(let volume, let project, let planned, let found):
+            return "storage volume \(volume) of project \(project) is in pool \(found), but the plan puts it in "
+                + "pool \(planned); apply does not move volumes, and an empty one would replace its data. Move it "
+                + "(`incus storage volume move \(found)/\(volume) \(planned)/\(volume) --project \(project)`, "
+                + "instances using it stopped) or keep its pool in the compose file. Nothing was changed."
         case .dependencyFailed(let instance, let dependency):
             return "instance \(instance) was not converged because \(dependency), which it depends on, failed"
         case .unexpectedResponse(let request, let detail):

@@ -130,7 +130,7 @@ public enum ApplyRun {
         case let error as ApplyError:
             switch error {
             case .ociUnsupported, .imageUnavailable, .nothingToRun, .missingImage, .unknownImageRemote, .notOwned,
-                .missingExternal, .clientConfig,
+                .missingExternal, .volumeInOtherPool, .clientConfig,
                 .fileSource, .locked:
                 return .refused
             case .sourceChanged:

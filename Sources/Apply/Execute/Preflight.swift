@@ -46,6 +46,9 @@ enum Preflight {
             if volume.external && existing == nil {
                 throw ApplyError.missingExternal(kind: "storage volume", name: "\(name) (pool \(volume.pool))")
             }
+            if existing == nil && snapshot.project != nil && !volume.external {
+                try refuseMovedVolume(name, to: volume.pool, context)
+            }
             snapshot.volumes[name] = existing
         }
         if snapshot.project != nil {
@@ -82,6 +85,19 @@ enum Preflight {
                     )
                 }
             }
+        }
+    }
+
+    /// A planned volume that is missing from its pool but exists in another pool of the project:
+    /// creating it anew would leave the service without its data, so apply refuses.
+    private static func refuseMovedVolume(_ name: String, to pool: String, _ context: ApplyContext) throws {
+        let pools = try context.client.get("/1.0/storage-pools", action: "list storage pools", resource: "the server")
+        for url in (pools.arrayValue ?? []).compactMap(\.stringValue).sorted() {
+            let other = String(url.split(separator: "/").last ?? "")
+            guard other != pool, !other.isEmpty,
+                try context.client.volume(name, pool: other, project: context.project) != nil
+            else { continue }
+            throw ApplyError.volumeInOtherPool(volume: name, project: context.project, planned: pool, found: other)
         }
     }
 

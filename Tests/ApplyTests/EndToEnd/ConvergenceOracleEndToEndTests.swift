@@ -46,6 +46,10 @@ final class ConvergenceOracleEndToEndTests: ComposeDirectoryTestCase {
     private var usesOCI = false
 
     override func setUpWithError() throws {
+        // 6.0 LTS and 7.0 LTS are enough to hold the rules; a third run would add five minutes to CI.
+        if ProcessInfo.processInfo.environment["INCUS7_SERIES"] == "feature" {
+            throw XCTSkip("the oracle runs on Incus 6.0 and 7.0 LTS (CI time)")
+        }
         try super.setUpWithError()
         let used = Set(
             try query("/1.0/networks?recursion=1").arrayValue?.compactMap { network -> String? in
