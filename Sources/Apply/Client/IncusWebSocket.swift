@@ -125,18 +125,10 @@ final class IncusWebSocket: @unchecked Sendable {
         try channel.writeAndFlush(Self.frame(.text, channel.allocator.buffer(capacity: 0))).wait()
     }
 
-    /// Waits until the stream has ended (a barrier, a close, or a lost connection); `false` if it has
-    /// not after `timeout` seconds.
-    @discardableResult
-    func waitForEnd(timeout: TimeInterval? = nil) -> Bool {
-        guard let timeout else {
-            ended.wait()
-            ended.signal()
-            return true
-        }
-        guard ended.wait(timeout: .now() + timeout) == .success else { return false }
+    /// Waits until the stream has ended: a barrier, a close, or a lost connection.
+    func waitForEnd() {
+        ended.wait()
         ended.signal()
-        return true
     }
 
     /// Closes the connection (a close frame, then the socket).
