@@ -76,11 +76,13 @@ struct CompileCommand: ParsableCommand {
     func run() throws {
         // The two stages of `Compiler.compile`, so the project's model outlives the translation: it
         // is never freed, node by node, in a process that ends once the plan is written.
-        let loaded: ComposeProject
+        let loaded: NormalizedProject
+        let decoded: ComposeProject
         let result: (plan: Plan, warnings: [CompileWarning])
         do {
             loaded = try ComposeLoader.load(project.compileOptions())
-            result = try PlanTranslator.translate(loaded)
+            decoded = try ProjectDecoder.decode(loaded)
+            result = try PlanTranslator.translate(decoded)
         } catch {
             exitWithCompileError(error)
         }
@@ -98,7 +100,7 @@ struct CompileCommand: ParsableCommand {
         }
         StageTimings.mark("write")
         // Done: the process ends here rather than freeing the plan and the model object by object.
-        withExtendedLifetime(loaded) { Glibc.exit(0) }
+        withExtendedLifetime((loaded, decoded)) { Glibc.exit(0) }
     }
 }
 

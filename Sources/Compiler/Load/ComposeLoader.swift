@@ -4,7 +4,7 @@ import Plan
 /// (load → interpolate → merge → normalize). Validation and translation follow in `Compiler`.
 public enum ComposeLoader {
     /// Loads the project the options describe.
-    public static func load(_ options: CompileOptions) throws -> ComposeProject {
+    public static func load(_ options: CompileOptions) throws -> NormalizedProject {
         // Discovery, env files, interpolation, merging, extends, include, profiles and compose-go
         // normalization (see ComposeModel); the normalizer below then checks the service fields
         // translation relies on.
@@ -23,7 +23,7 @@ public enum ComposeLoader {
         try ComposeNormalizer(projectDirectory: loaded.projectDirectory, environment: loaded.environment)
             .normalize(&normalized, projectName: loaded.name)
         StageTimings.mark("normalize")
-        return ComposeProject(
+        return NormalizedProject(
             name: loaded.name, projectDirectory: loaded.projectDirectory, model: normalized, sourceFiles: sourceFiles,
             warnings: loaded.warnings)
     }

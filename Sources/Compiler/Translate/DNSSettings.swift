@@ -7,35 +7,31 @@ enum DNSSettings {
     ]
 
     static func apply(
-        _ service: YAMLNode, ociImage: String?, to config: inout [String: String], context: inout TranslationContext
-    ) throws {
+        _ service: ComposeService, ociImage: String?, to config: inout [String: String],
+        context: inout TranslationContext
+    ) {
         for (composeKey, incusKey) in keys {
-            guard let node = service[composeKey], !node.isNull else { continue }
+            guard let setting = service.dnsSettings[composeKey] else { continue }
             guard ociImage != nil else {
                 context.warn(
                     "ignored-for-incus-image",
                     "'\(composeKey)' applies to OCI images only; an Incus image configures DNS from the network's DHCP, so it is ignored",
-                    at: node.location)
+                    at: setting.location)
                 continue
             }
-            let values =
-                node.sequence != nil
-                ? try InstanceConfig.words(node, path: "\(composeKey)")
-                : [try node.expectScalarText(composeKey)]
-            let joined = values.filter { !$0.isEmpty }.joined(separator: ",")
+            let joined = setting.value.filter { !$0.isEmpty }.joined(separator: ",")
             guard !joined.isEmpty else { continue }
             config[incusKey] = joined
             if composeKey == "dns" {
                 context.warn(
                     "dns-servers",
                     "oci.dns.nameservers replaces the network's DNS server in the container's resolv.conf: the project's service names resolve there only through a server of this list",
-                    at: node.location)
+                    at: setting.location)
             }
         }
-        if let options = service["dns_opt"], !options.isNull, !(options.sequence ?? []).isEmpty {
+        if let location = service.dnsOptionsLocation {
             context.warn(
-                "unsupported-key", "'dns_opt' is ignored: Incus has no key for resolv.conf options",
-                at: options.location)
+                "unsupported-key", "'dns_opt' is ignored: Incus has no key for resolv.conf options", at: location)
         }
     }
 }

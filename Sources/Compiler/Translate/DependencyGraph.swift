@@ -2,25 +2,21 @@
 enum DependencyGraph {
     /// The services each service depends on (sorted), after checking that every reference exists
     /// (except `required: false` ones, which docker compose skips) and that there is no cycle.
-    static func resolve(_ services: [YAMLPair]) throws -> [String: [String]] {
-        let names = Set(services.map(\.key))
+    static func resolve(_ services: [ComposeService]) throws -> [String: [String]] {
+        let names = Set(services.map(\.name))
         var edges: [String: [String]] = [:]
         for service in services {
             var dependencies: [String] = []
-            for pair in service.value["depends_on"]?.mapping ?? [] {
-                let required =
-                    try pair.value["required"].map {
-                        try $0.expectBool("services.\(service.key).depends_on.\(pair.key).required")
-                    } ?? true
-                guard names.contains(pair.key) else {
-                    if !required { continue }
+            for dependency in service.dependsOn {
+                guard names.contains(dependency.service) else {
+                    if !dependency.required { continue }
                     throw CompileError(
-                        "service '\(service.key)' depends on '\(pair.key)', which is not a service of this project",
-                        at: pair.keyLocation, path: "services.\(service.key).depends_on.\(pair.key)")
+                        "service '\(service.name)' depends on '\(dependency.service)', which is not a service of this project",
+                        at: dependency.keyLocation, path: "\(service.path).depends_on.\(dependency.service)")
                 }
-                dependencies.append(pair.key)
+                dependencies.append(dependency.service)
             }
-            edges[service.key] = dependencies.sorted()
+            edges[service.name] = dependencies.sorted()
         }
         // Depth-first search with colours; the first back edge found (in sorted order) is reported.
         // Iterative: a chain of thousands of services would overflow the stack of a recursive one.
@@ -46,8 +42,8 @@ enum DependencyGraph {
                     let cycle = (path[cycleStart...] + [next]).joined(separator: " → ")
                     // Positions are looked up only for the error, not recorded for every edge: the
                     // service whose edges these are is the last of its name, as in `edges`.
-                    let service = services.last { $0.key == name }?.value
-                    let edge = service?["depends_on"]?.mapping?.first { $0.key == next }
+                    let service = services.last { $0.name == name }
+                    let edge = service?.dependsOn.first { $0.service == next }
                     throw CompileError(
                         "depends_on forms a cycle: \(cycle)", at: edge?.keyLocation,
                         path: "services.\(name).depends_on.\(next)")

@@ -9,37 +9,35 @@ enum InstanceBuilder {
         context: inout TranslationContext
     ) throws -> [(name: String, instance: PlanInstance)] {
         let path = service.path
-        let node = service.node
+        let compose = service.service
         var image = try service.image(context: &context)
-        let incusExtension = try IncusExtension.read(from: node, path: path, allowedOptions: ServiceTranslator.options)
-        let natRequested = try incusExtension.options["nat-proxy"].map { try natFlag($0, path: path) } ?? false
+        let natRequested = compose.natProxy?.value ?? false
         var imageValues: [(token: String, property: String)] = []
         var rawLXC: [String] = []
         var config = try InstanceConfig.make(
-            service: node, name: service.name, path: path, ociImage: image.kind == "oci" ? image.reference : nil,
-            imageValues: &imageValues, rawLXC: &rawLXC, context: &context)
-        if let value = node["hostname"]?.scalarText, names != [value] {
+            service: compose, ociImage: image.kind == "oci" ? image.reference : nil, imageValues: &imageValues,
+            rawLXC: &rawLXC, context: &context)
+        if let hostname = compose.hostname, names != [hostname.value] {
             context.warn(
                 "hostname",
-                "Incus sets an instance's hostname to its name (\(names.joined(separator: ", "))); hostname '\(value)' is not applied",
-                at: node["hostname"]?.location)
+                "Incus sets an instance's hostname to its name (\(names.joined(separator: ", "))); hostname '\(hostname.value)' is not applied",
+                at: hostname.location)
         }
-        let healthcheck = try HealthcheckTranslator.translate(node, path: path)
-        UnsupportedKeys.warn(node, context: &context)
-        PullPolicy.apply(node, to: &image, context: &context)
+        let healthcheck = HealthcheckTranslator.translate(compose.healthcheck)
+        UnsupportedKeys.warn(compose, context: &context)
+        PullPolicy.apply(compose, to: &image, context: &context)
 
         var namer = DeviceNamer(reserved: ["root"])
         var sharedDevices: [String: [String: String]] = [
             "root": ["type": "disk", "path": "/", "pool": context.storagePool]
         ]
-        let mounts = try MountDevices.translate(
-            node, path: path, volumes: service.volumes, namer: &namer, context: &context)
+        let mounts = try MountDevices.translate(compose, volumes: service.volumes, namer: &namer, context: &context)
         for (name, device) in mounts.devices { sharedDevices[name] = device }
-        for (key, value) in incusExtension.config where key != "raw.lxc" {
+        for (key, value) in compose.incus.config where key != "raw.lxc" {
             config[key] = value
         }
         // raw.lxc: the service's x-incus lines first, then tmpfs mounts and empty variables.
-        let rawLines = (incusExtension.config["raw.lxc"].map { [$0] } ?? []) + mounts.tmpfsEntries + rawLXC
+        let rawLines = (compose.incus.config["raw.lxc"].map { [$0] } ?? []) + mounts.tmpfsEntries + rawLXC
         if !rawLines.isEmpty { config["raw.lxc"] = rawLines.joined(separator: "\n") }
 
         let attachments = try service.networkAttachments(context: &context)
@@ -49,10 +47,12 @@ enum InstanceBuilder {
             var device = ["type": "nic", "network": attachment.network.incusName, "name": deviceName]
             // Spelt out only for an error.
             func settingsPath() -> String { "\(path).networks.\(attachment.network.composeName)" }
-            for (composeKey, incusKey) in [("ipv4_address", "ipv4.address"), ("ipv6_address", "ipv6.address")] {
-                guard let addressNode = attachment.node?[composeKey], let written = addressNode.scalarText else {
-                    continue
-                }
+            for (composeKey, incusKey, addressNode) in [
+                ("ipv4_address", "ipv4.address", attachment.attachment.ipv4Address),
+                ("ipv6_address", "ipv6.address", attachment.attachment.ipv6Address),
+            ] {
+                guard let addressNode else { continue }
+                let written = addressNode.value
                 // docker accepts an address with a prefix length here; the NIC takes the address alone.
                 let address = String(written.split(separator: "/", maxSplits: 1).first ?? "")
                 guard IPAddress.isValid(address) else {
@@ -74,16 +74,15 @@ enum InstanceBuilder {
                 }
                 device[incusKey] = address
             }
-            if let mac = (attachment.node?["mac_address"] ?? node["mac_address"])?.scalarText, names.count <= 1 {
+            if let mac = attachment.attachment.macAddress ?? compose.macAddress, names.count <= 1 {
                 device["hwaddr"] = mac
             }
             nics.append((deviceName, attachment.network, device))
             _ = namer.name(deviceName)
         }
 
-        let files = try InstanceFiles.translate(
-            node, path: path, model: service.model, projectDirectory: service.projectDirectory, context: &context)
-        let ports = try PortDevices.read(node, path: path)
+        let files = try InstanceFiles.translate(compose, definitions: service.fileDefinitions, context: &context)
+        let ports = compose.ports
         var instances: [(String, PlanInstance)] = []
         for (replicaIndex, instanceName) in names.enumerated() {
             var devices = sharedDevices
@@ -151,7 +150,7 @@ enum InstanceBuilder {
                 context.warn(
                     "nat-network-choice",
                     "service is on \(nics.count) networks; NAT proxies connect through '\(first.network.composeName)' (\(first.name))",
-                    at: incusExtension.options["nat-proxy"]?.location)
+                    at: compose.natProxy?.location)
             }
             for value in imageValues {
                 let pointer = JSONPointer.make(["instances", instanceName, "config", "oci.entrypoint"])
@@ -172,14 +171,5 @@ enum InstanceBuilder {
                 ))
         }
         return instances
-    }
-
-    static func natFlag(_ node: YAMLNode, path: String) throws -> Bool {
-        guard case .bool(let flag) = node.resolved else {
-            throw CompileError(
-                "x-incus.nat-proxy takes true or false, not \(node.kindName) '\(node.scalar?.text ?? "")'",
-                at: node.location, path: path + ".x-incus.nat-proxy")
-        }
-        return flag
     }
 }

@@ -6,19 +6,18 @@ enum InstanceConfig {
     /// the config uses (the image's ENTRYPOINT or CMD) are added to `imageValues` as (token, property).
     /// `rawLXC` gets the `raw.lxc` lines the service needs (variables set to the empty string).
     static func make(
-        service: YAMLNode, name: String, path: String, ociImage: String?,
-        imageValues: inout [(token: String, property: String)], rawLXC: inout [String],
-        context: inout TranslationContext
+        service: ComposeService, ociImage: String?, imageValues: inout [(token: String, property: String)],
+        rawLXC: inout [String], context: inout TranslationContext
     ) throws -> [String: String] {
+        let path = service.path
         var config: [String: String] = [:]
         // Room for every key at once: growing a dictionary rehashes all it holds.
-        config.reserveCapacity(
-            8 + (service["environment"]?.mapping?.count ?? 0) + (service["labels"]?.mapping?.count ?? 0))
+        config.reserveCapacity(8 + service.environment.count + service.labels.count)
         config["user.compose.project"] = context.projectName
-        config["user.compose.service"] = name
-        for pair in service["environment"]?.mapping ?? [] {
-            // A null value means "take it from the environment"; unset there, docker leaves it unset.
-            guard let value = pair.value.scalarText ?? (pair.value.isNull ? nil : "") else { continue }
+        config["user.compose.service"] = service.name
+        for pair in service.environment {
+            // Unset in the environment it was to be taken from: docker leaves it unset too.
+            guard let value = pair.value else { continue }
             guard value.isEmpty else {
                 config["environment." + pair.key] = value
                 continue
@@ -32,7 +31,7 @@ enum InstanceConfig {
             }
             rawLXC.append("lxc.environment = \(pair.key)=")
         }
-        for pair in service["labels"]?.mapping ?? [] {
+        for pair in service.labels {
             let key = "user." + pair.key
             // user.compose.image is written by apply (what the instance was built from).
             if config[key] != nil || key == PlanInstance.imageRecordKey {
@@ -40,7 +39,7 @@ enum InstanceConfig {
                     "label '\(pair.key)' collides with the marker this tool keeps in Incus as '\(key)'",
                     at: pair.keyLocation, path: "\(path).labels.\(pair.key)")
             }
-            let value = pair.value.scalarText ?? ""
+            let value = pair.value
             guard !value.isEmpty else {
                 context.warn(
                     "empty-label",
@@ -50,14 +49,11 @@ enum InstanceConfig {
             }
             config[key] = value
         }
-        try ResourceLimits.apply(service, path: path, to: &config, context: &context)
-        try RestartPolicy.apply(service, path: path, to: &config, context: &context)
-        try processSettings(
-            service, path: path, ociImage: ociImage, to: &config, imageValues: &imageValues, context: &context)
-        try DNSSettings.apply(service, ociImage: ociImage, to: &config, context: &context)
-        if let privileged = service["privileged"], try privileged.expectBool(path + ".privileged") {
-            config["security.privileged"] = "true"
-        }
+        ResourceLimits.apply(service.resources, to: &config, context: &context)
+        try RestartPolicy.apply(service, to: &config, context: &context)
+        processSettings(service, ociImage: ociImage, to: &config, imageValues: &imageValues, context: &context)
+        DNSSettings.apply(service, ociImage: ociImage, to: &config, context: &context)
+        if service.privileged { config["security.privileged"] = "true" }
         return config
     }
 
@@ -70,22 +66,24 @@ enum InstanceConfig {
     /// ENTRYPOINT and keeps the CMD; `command: []` is no command. The image's lists are placeholders
     /// apply fills in from the registry.
     static func processSettings(
-        _ service: YAMLNode, path: String, ociImage: String?, to config: inout [String: String],
+        _ service: ComposeService, ociImage: String?, to config: inout [String: String],
         imageValues: inout [(token: String, property: String)], context: inout TranslationContext
-    ) throws {
-        let entrypoint = try service["entrypoint"].flatMap {
-            try $0.isNull ? nil : words($0, path: path + ".entrypoint")
-        }
-        let command = try service["command"].flatMap { try $0.isNull ? nil : words($0, path: path + ".command") }
-        let workingDirectory = try service["working_dir"].map { try $0.expectScalarText(path + ".working_dir") }
-        let user = try service["user"].map { try $0.expectScalarText(path + ".user") }
+    ) {
+        let entrypoint = service.entrypoint?.value
+        let command = service.command?.value
+        let workingDirectory = service.workingDirectory?.value
+        let user = service.user?.value
         guard let ociImage else {
-            for key in ["entrypoint", "command", "working_dir", "user"] {
-                if let node = service[key], !node.isNull {
+            let given = [
+                ("entrypoint", service.entrypoint?.location), ("command", service.command?.location),
+                ("working_dir", service.workingDirectory?.location), ("user", service.user?.location),
+            ]
+            for (key, location) in given {
+                if let location {
                     context.warn(
                         "ignored-for-incus-image",
                         "'\(key)' applies to OCI images only; an Incus image runs its own init, so it is ignored",
-                        at: node.location)
+                        at: location)
                 }
             }
             return
@@ -116,18 +114,11 @@ enum InstanceConfig {
                 context.warn(
                     "user-name",
                     "user '\(user)' is a name; Incus needs numeric uid[:gid], so the image default is kept",
-                    at: service["user"]?.location)
+                    at: service.user?.location)
                 return
             }
             config["oci.uid"] = parts[0]
             if parts.count == 2 { config["oci.gid"] = parts[1] }
-        }
-    }
-
-    static func words(_ node: YAMLNode, path: String) throws -> [String] {
-        if node.isNull { return [] }
-        return try node.expectSequence(path).enumerated().map {
-            try $0.element.expectScalarText("\(path)[\($0.offset)]")
         }
     }
 }
@@ -135,18 +126,9 @@ enum InstanceConfig {
 /// cpus and memory limits from `deploy.resources.limits`, `cpus`, `mem_limit` and `pids_limit`.
 enum ResourceLimits {
     static func apply(
-        _ service: YAMLNode, path: String, to config: inout [String: String], context: inout TranslationContext
-    ) throws {
-        let limits = service["deploy"]?["resources"]?["limits"]
-        let limitsPath = path + ".deploy.resources.limits"
-        if let cpusNode = limits?["cpus"] ?? service["cpus"] {
-            let cpusPath = limits?["cpus"] != nil ? limitsPath + ".cpus" : path + ".cpus"
-            let text = try cpusNode.expectScalarText(cpusPath)
-            guard let cpus = Double(text), cpus > 0, cpus <= 4096 else {
-                throw CompileError(
-                    "invalid cpus '\(text)': expected a positive number such as 0.5 or 2", at: cpusNode.location,
-                    path: cpusPath)
-            }
+        _ resources: ComposeService.Resources, to config: inout [String: String], context: inout TranslationContext
+    ) {
+        if let cpus = resources.cpus?.value {
             let whole = cpus.rounded(.up)
             config["limits.cpu"] = String(Int(whole))
             if whole != cpus {
@@ -154,22 +136,12 @@ enum ResourceLimits {
                 config["limits.cpu.allowance"] = "\(Int((cpus * 100).rounded()))ms/100ms"
             }
         }
-        if let memoryNode = limits?["memory"] ?? service["mem_limit"] {
-            let memoryPath = limits?["memory"] != nil ? limitsPath + ".memory" : path + ".mem_limit"
-            let bytes = try MountDevices.sizeValue(memoryNode, path: memoryPath)
-            guard bytes > 0 else {
-                throw CompileError("a memory limit must be above zero", at: memoryNode.location, path: memoryPath)
-            }
-            config["limits.memory"] = ByteSize.incusString(bytes)
-        }
-        if let pidsNode = limits?["pids"] ?? service["pids_limit"] {
-            let pids = try pidsNode.expectInteger(path + ".pids_limit")
-            if pids > 0 { config["limits.processes"] = String(pids) }
-        }
-        if let reservations = service["deploy"]?["resources"]?["reservations"], !(reservations.mapping ?? []).isEmpty {
+        if let bytes = resources.memory?.value { config["limits.memory"] = ByteSize.incusString(bytes) }
+        if let pids = resources.pids, pids > 0 { config["limits.processes"] = String(pids) }
+        if let location = resources.reservationsLocation {
             context.warn(
                 "resource-reservations", "Incus has no resource reservations; deploy.resources.reservations is ignored",
-                at: reservations.location)
+                at: location)
         }
     }
 }
@@ -181,10 +153,12 @@ enum RestartPolicy {
     static let incusRestartLimit = 10
 
     static func apply(
-        _ service: YAMLNode, path: String, to config: inout [String: String], context: inout TranslationContext
+        _ service: ComposeService, to config: inout [String: String], context: inout TranslationContext
     ) throws {
-        if let restartNode = service["restart"], !restartNode.isNull {
-            let policy = try restartNode.expectScalarText(path + ".restart")
+        let path = service.path
+        if let restart = service.restart {
+            let policy = restart.value
+            let restartLocation = restart.location
             switch policy {
             case "no", "false":
                 config["boot.autostart"] = "false"
@@ -203,22 +177,22 @@ enum RestartPolicy {
                     guard let count = Int(retries), count >= 0 else {
                         throw CompileError(
                             "invalid restart policy '\(policy)': the retry count must be a whole number",
-                            at: restartNode.location, path: path + ".restart")
+                            at: restartLocation, path: path + ".restart")
                     }
                     if count != incusRestartLimit {
                         context.warn(
                             "restart-on-failure",
                             "Incus restarts a container up to \(incusRestartLimit) times a minute on an unexpected exit, with no other retry count; \(policy) is applied as that",
-                            at: restartNode.location)
+                            at: restartLocation)
                     }
                 }
             default:
                 throw CompileError(
                     "invalid restart policy '\(policy)': expected no, always, on-failure[:N] or unless-stopped",
-                    at: restartNode.location, path: path + ".restart")
+                    at: restartLocation, path: path + ".restart")
             }
-        } else if let condition = service["deploy"]?["restart_policy"]?["condition"] {
-            switch condition.scalarText ?? "" {
+        } else if let condition = service.restartCondition {
+            switch condition {
             case "none":
                 config["boot.autostart"] = "false"
                 config["boot.autorestart"] = "false"

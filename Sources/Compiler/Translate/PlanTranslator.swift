@@ -2,16 +2,8 @@ import Plan
 
 /// The translation stage: a normalized compose project → the Incus plan.
 public enum PlanTranslator {
-    /// Undotted top-level x-incus options.
-    static let projectOptions = ["storage-pool"]
-
     public static func translate(_ project: ComposeProject) throws -> (plan: Plan, warnings: [CompileWarning]) {
-        let model = project.model
-        let projectExtension = try IncusExtension.read(from: model, path: "", allowedOptions: projectOptions)
-        let pool =
-            try projectExtension.options["storage-pool"].map { try $0.expectScalarText("x-incus.storage-pool") }
-            ?? "default"
-        var context = TranslationContext(projectName: project.name, storagePool: pool)
+        var context = TranslationContext(projectName: project.name, storagePool: project.storagePool)
         for warning in project.warnings { context.warn(warning.code, warning.message, at: warning.location) }
 
         var projectConfig: [String: String] = [
@@ -21,11 +13,11 @@ public enum PlanTranslator {
             "features.storage.volumes": "true",
             "user.compose.project": project.name,
         ]
-        for (key, value) in projectExtension.config {
+        for (key, value) in project.incus.config {
             if key == "features.networks" && value != "false" {
                 throw CompileError(
                     "features.networks must stay false: Incus refuses NAT proxies in projects with their own networks",
-                    at: projectExtension.location, path: "x-incus.features.networks")
+                    at: project.incus.location, path: "x-incus.features.networks")
             }
             projectConfig[key] = value
         }
@@ -34,23 +26,23 @@ public enum PlanTranslator {
             project: PlanProject(name: project.name, config: projectConfig))
 
         StageTimings.mark("x-incus, project")
-        let services = (model["services"]?.mapping ?? []).sorted { $0.key < $1.key }
+        let services = project.services
         let dependencies = try DependencyGraph.resolve(services)
         var usedNetworks = Set<String>()
-        for service in services where service.value["network_mode"] == nil {
-            for pair in service.value["networks"]?.mapping ?? [] { usedNetworks.insert(pair.key) }
+        for service in services where service.networkMode == nil {
+            for attachment in service.networks { usedNetworks.insert(attachment.network) }
         }
-        let networks = try NetworkTranslator.translate(model, usedNetworks: usedNetworks, context: &context)
+        let networks = try NetworkTranslator.translate(
+            project.networks, usedNetworks: usedNetworks, context: &context)
         for network in networks.values {
             plan.networks[network.incusName] = network.plan
         }
-        let volumes = try VolumeTranslator.translate(model, context: &context)
+        let volumes = try VolumeTranslator.translate(project.volumes, context: &context)
         for volume in volumes.values { plan.volumes[volume.incusName] = volume.plan }
 
-        func translator(for service: YAMLPair) -> ServiceTranslator {
+        func translator(for service: ComposeService) -> ServiceTranslator {
             ServiceTranslator(
-                name: service.key, keyLocation: service.keyLocation, node: service.value, networks: networks,
-                volumes: volumes, model: model, projectDirectory: project.projectDirectory)
+                service: service, networks: networks, volumes: volumes, fileDefinitions: project.fileDefinitions)
         }
         var instanceNames: [String: [String]] = [:]
         var owners: [String: String] = [:]
@@ -64,12 +56,12 @@ public enum PlanTranslator {
             for name in names {
                 if let owner = owners[name] {
                     throw CompileError(
-                        "services '\(owner)' and '\(service.key)' both produce the Incus instance name '\(name)'",
-                        at: service.keyLocation, path: "services.\(service.key)")
+                        "services '\(owner)' and '\(service.name)' both produce the Incus instance name '\(name)'",
+                        at: service.keyLocation, path: service.path)
                 }
-                owners[name] = service.key
+                owners[name] = service.name
             }
-            instanceNames[service.key] = names
+            instanceNames[service.name] = names
         }
         StageTimings.mark("networks, volumes, names")
         // Services translate independently of one another, so they are spread over the cores;
@@ -81,11 +73,11 @@ public enum PlanTranslator {
             var instances: [(name: String, instance: PlanInstance)] = []
             var attachments: [ServiceDiscovery.Attachment] = []
             for service in chunk {
-                let dependsOn = (dependencies[service.key] ?? []).flatMap { instanceNames[$0] ?? [] }.sorted()
+                let dependsOn = (dependencies[service.name] ?? []).flatMap { instanceNames[$0] ?? [] }.sorted()
                 let waitFor = HealthcheckTranslator.waitFor(
-                    service.value, dependencies: dependencies[service.key] ?? [], instanceNames: instanceNames)
+                    service, dependencies: dependencies[service.name] ?? [], instanceNames: instanceNames)
                 let built = try InstanceBuilder.build(
-                    translator(for: service), names: instanceNames[service.key] ?? [], dependsOn: dependsOn,
+                    translator(for: service), names: instanceNames[service.name] ?? [], dependsOn: dependsOn,
                     waitFor: waitFor, placeholders: &placeholders, context: &chunkContext)
                 for (name, instance) in built {
                     attachments += ServiceDiscovery.attachments(of: instance, named: name)

@@ -5,8 +5,9 @@ import Plan
 /// `always` also reaches existing instances: the plan marks the image, and apply rebuilds an instance
 /// whose image is no longer what the tag names. The other policies cannot be honoured and say so.
 enum PullPolicy {
-    static func apply(_ service: YAMLNode, to image: inout PlanImage, context: inout TranslationContext) {
-        guard image.kind == "oci", let node = service["pull_policy"], let policy = node.scalarText else { return }
+    static func apply(_ service: ComposeService, to image: inout PlanImage, context: inout TranslationContext) {
+        guard image.kind == "oci", let pullPolicy = service.pullPolicy else { return }
+        let policy = pullPolicy.value
         let reason: String
         switch policy {
         case "always":
@@ -17,6 +18,6 @@ enum PullPolicy {
         case "build": reason = "Incus cannot build images; the image is pulled from its registry"
         default: reason = "Incus pulls when it creates an instance, not on a schedule"
         }
-        context.warn("pull-policy", "pull_policy '\(policy)' is not applied: \(reason)", at: node.location)
+        context.warn("pull-policy", "pull_policy '\(policy)' is not applied: \(reason)", at: pullPolicy.location)
     }
 }

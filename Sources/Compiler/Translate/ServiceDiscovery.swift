@@ -35,11 +35,11 @@ enum ServiceDiscovery {
     /// Adds each managed network's records to its `raw.dnsmasq` in `plan`, with the placeholders
     /// they use, from the NICs in `attachments`; warns where a name cannot resolve.
     static func addRecords(
-        services: [YAMLPair], networks: [String: ResolvedNetwork], attachments: [Attachment], plan: inout Plan,
+        services: [ComposeService], networks: [String: ResolvedNetwork], attachments: [Attachment], plan: inout Plan,
         context: inout TranslationContext
     ) throws {
-        var serviceNodes: [String: YAMLNode] = [:]
-        for service in services where serviceNodes[service.key] == nil { serviceNodes[service.key] = service.value }
+        var servicesByName: [String: ComposeService] = [:]
+        for service in services where servicesByName[service.name] == nil { servicesByName[service.name] = service }
         // Instances of each service, with the NIC each has on each Incus network: gathered in any
         // order, each service's (short) list sorted by instance and NIC name where it is used.
         var members: [String: [String: Replicas]] = [:]
@@ -55,9 +55,9 @@ enum ServiceDiscovery {
         let networksPerChunk = ParallelWork.isWorthSplitting(services.count) ? 1 : Int.max
         let results = try ParallelWork.map(sortedNetworks, minimumItemsPerChunk: networksPerChunk) { network in
             var networkContext = emptyContext
-            let records = try NetworkRecords(
+            let records = NetworkRecords(
                 network: network, plan: networkPlans[network.incusName],
-                byService: members[network.incusName] ?? [:], serviceNodes: serviceNodes, context: &networkContext)
+                byService: members[network.incusName] ?? [:], servicesByName: servicesByName, context: &networkContext)
             return (records: records, context: networkContext)
         }
         for (network, result) in zip(sortedNetworks, results) {
@@ -91,15 +91,15 @@ enum ServiceDiscovery {
 
         init(
             network: ResolvedNetwork, plan: PlanNetwork?, byService: [String: Replicas],
-            serviceNodes: [String: YAMLNode], context: inout TranslationContext
-        ) throws {
+            servicesByName: [String: ComposeService], context: inout TranslationContext
+        ) {
             if network.external {
                 if byService.count > 1, let firstService = byService.keys.sorted().first {
                     context.warn(
                         "external-network-dns",
                         "service names do not resolve on external network '\(network.composeName)': it is never modified; use instance names there",
-                        at: serviceNodes[firstService]?["networks"]?.pair(
-                            network.composeName)?.keyLocation)
+                        at: servicesByName[firstService]?.networks.first { $0.network == network.composeName }?
+                            .keyLocation)
                 }
                 return
             }
@@ -109,21 +109,19 @@ enum ServiceDiscovery {
             for serviceName in byService.keys.sorted() {
                 var replicas = byService[serviceName] ?? []
                 if replicas.count > 1 { replicas.sort { ($0.instance, $0.nic) < ($1.instance, $1.nic) } }
-                guard let service = serviceNodes[serviceName] else { continue }
+                guard let service = servicesByName[serviceName] else { continue }
                 var names = [serviceName]
-                if let aliases = service["networks"]?[network.composeName]?["aliases"] {
-                    let path = "services.\(serviceName).networks.\(network.composeName).aliases"
-                    for (index, alias) in try aliases.expectSequence(path).enumerated() {
-                        names.append(try alias.expectScalarText("\(path)[\(index)]"))
-                    }
-                    names = Set(names).sorted()
+                if let attachment = service.networks.first(where: { $0.network == network.composeName }),
+                    !attachment.aliases.isEmpty
+                {
+                    names = Set(names + attachment.aliases).sorted()
                 }
                 for name in names where !replicas.contains(where: { $0.instance == name }) {
                     guard isDNSName(name) else {
                         context.warn(
                             "dns-name",
                             "'\(name)' is not a valid DNS name, so it does not resolve on network '\(network.composeName)'",
-                            at: service["networks"]?.location)
+                            at: service.networksLocation)
                         continue
                     }
                     if replicas.count == 1, let only = replicas.first {

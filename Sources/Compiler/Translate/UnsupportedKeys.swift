@@ -19,12 +19,12 @@ enum UnsupportedKeys {
         "stdin_open": "Incus consoles are always available",
     ]
 
-    static func warn(_ service: YAMLNode, context: inout TranslationContext) {
-        for pair in service.mapping ?? [] {
-            guard let reason = reasons[pair.key], !pair.value.isNull else { continue }
+    static func warn(_ service: ComposeService, context: inout TranslationContext) {
+        for key in service.keys {
+            guard let reason = reasons[key.value] else { continue }
             // A build-only service already has its own `build-not-supported` warning.
-            if pair.key == "build" && service["image"] == nil && service["x-incus"]?["image"] == nil { continue }
-            context.warn("unsupported-key", "'\(pair.key)' is ignored: \(reason)", at: pair.keyLocation)
+            if key.value == "build" && service.image == nil && service.incusImage == nil { continue }
+            context.warn("unsupported-key", "'\(key.value)' is ignored: \(reason)", at: key.location)
         }
     }
 }

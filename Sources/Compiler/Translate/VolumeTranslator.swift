@@ -10,59 +10,51 @@ struct ResolvedVolume {
 
 /// Top-level compose volumes → Incus custom storage volumes in the compose project.
 enum VolumeTranslator {
-    static func translate(_ model: YAMLNode, context: inout TranslationContext) throws -> [String: ResolvedVolume] {
+    static func translate(
+        _ volumes: [ComposeVolume], context: inout TranslationContext
+    ) throws -> [String: ResolvedVolume] {
         var result: [String: ResolvedVolume] = [:]
         var incusNames: [String: String] = [:]
-        for pair in model["volumes"]?.mapping ?? [] {
-            let path = "volumes.\(pair.key)"
-            let node = pair.value
-            let external = try node["external"].map { try $0.expectBool(path + ".external") } ?? false
-            let incusExtension = try IncusExtension.read(from: node, path: path, allowedOptions: ["pool", "size"])
-            let pool =
-                try incusExtension.options["pool"].map { try $0.expectScalarText(path + ".x-incus.pool") }
-                ?? context.storagePool
+        for volume in volumes {
+            let key = volume.key
+            let external = volume.external
+            let pool = volume.pool ?? context.storagePool
             // Volumes live in the compose project's own Incus project, so the compose key is unique
             // enough; a `name:` the user chose (other than docker's `<project>_<key>`) is kept.
-            let dockerName = try node["name"].map { try $0.expectScalarText(path + ".name") } ?? pair.key
-            let chosen = external || dockerName != "\(context.projectName)_\(pair.key)" ? dockerName : pair.key
+            let dockerName = volume.name
+            let chosen = external || dockerName != "\(context.projectName)_\(key)" ? dockerName : key
             let incusName = IncusNames.volumeName(chosen)
             if let other = incusNames[incusName] {
                 throw CompileError(
-                    "volumes '\(other)' and '\(pair.key)' both map to the Incus volume name '\(incusName)'",
-                    at: pair.keyLocation, path: path)
+                    "volumes '\(other)' and '\(key)' both map to the Incus volume name '\(incusName)'",
+                    at: volume.keyLocation, path: "volumes.\(key)")
             }
-            incusNames[incusName] = pair.key
+            incusNames[incusName] = key
             var config: [String: String] = [:]
             if !external {
                 config["user.compose.project"] = context.projectName
-                config["user.compose.volume"] = pair.key
-                for label in try NetworkTranslator.labels(node, path: path) {
-                    config["user." + label.key] = label.value
-                }
-                if let driver = node["driver"]?.scalarText, driver != "local" {
+                config["user.compose.volume"] = key
+                for label in volume.labels { config["user." + label.key] = label.value }
+                if let driver = volume.driver, driver.value != "local" {
                     context.warn(
                         "volume-driver",
-                        "volume driver '\(driver)' is ignored; '\(pair.key)' is an Incus custom volume",
-                        at: node["driver"]?.location)
+                        "volume driver '\(driver.value)' is ignored; '\(key)' is an Incus custom volume",
+                        at: driver.location)
                 }
-                if let options = node["driver_opts"], !(options.mapping ?? []).isEmpty {
+                if let location = volume.driverOptionsLocation {
                     context.warn(
-                        "volume-driver-options",
-                        "driver_opts of volume '\(pair.key)' are ignored; use x-incus config keys",
-                        at: options.location)
+                        "volume-driver-options", "driver_opts of volume '\(key)' are ignored; use x-incus config keys",
+                        at: location)
                 }
-                for (key, value) in incusExtension.config { config[key] = value }
-                // `size` is an Incus volume key without a dot, so it is listed as an option.
-                if let sizeNode = incusExtension.options["size"] {
-                    config["size"] = try sizeNode.expectScalarText(path + ".x-incus.size")
-                }
+                for (configKey, value) in volume.incus.config { config[configKey] = value }
+                if let size = volume.size { config["size"] = size }
             }
             let plan = PlanVolume(
-                composeName: pair.key, external: external, pool: pool,
+                composeName: key, external: external, pool: pool,
                 description: external
-                    ? "external volume \(chosen)" : "compose volume \(pair.key) of project \(context.projectName)",
+                    ? "external volume \(chosen)" : "compose volume \(key) of project \(context.projectName)",
                 config: config)
-            result[pair.key] = ResolvedVolume(composeName: pair.key, incusName: incusName, pool: pool, plan: plan)
+            result[key] = ResolvedVolume(composeName: key, incusName: incusName, pool: pool, plan: plan)
         }
         return result
     }

@@ -1,7 +1,7 @@
 import Plan
 
-/// A compose project after loading, interpolation, merging and normalization: the input of translation.
-public struct ComposeProject: Sendable {
+/// A compose project after loading, interpolation, merging and normalization: the input of decoding.
+public struct NormalizedProject: Sendable {
     /// The normalized project name (`[a-z0-9][a-z0-9_-]*`).
     public var name: String
     /// Absolute project directory; relative paths in the model are already resolved against it.

@@ -1,18 +1,15 @@
-/// An `x-incus:` block: dotted keys are Incus config passed through verbatim; undotted keys are
-/// options of this tool, checked against the options valid at that level.
-struct IncusExtension {
-    /// Incus config keys (with a dot) and their values as strings.
-    var config: [String: String] = [:]
-    /// This tool's options (undotted keys) and their nodes.
-    var options: [String: YAMLNode] = [:]
-    /// Where the block starts.
-    var location: SourceLocation?
-
-    /// Reads `x-incus` from `owner`; `allowedOptions` are the undotted keys valid there.
-    static func read(from owner: YAMLNode, path: String, allowedOptions: [String]) throws -> IncusExtension {
-        var result = IncusExtension()
-        guard let node = owner["x-incus"], !node.isNull else { return result }
-        result.location = node.location
+/// Reads an `x-incus:` block: dotted keys are Incus config passed through verbatim; undotted keys
+/// are options of this tool, checked against the options valid at that level.
+enum IncusBlockDecoder {
+    /// The block on `owner` and its options (undotted keys) as written; `allowedOptions` are the
+    /// undotted keys valid there.
+    static func read(from owner: YAMLNode, path: String, allowedOptions: [String]) throws -> (
+        block: IncusBlock, options: [String: YAMLNode]
+    ) {
+        var block = IncusBlock()
+        var options: [String: YAMLNode] = [:]
+        guard let node = owner["x-incus"], !node.isNull else { return (block, options) }
+        block.location = node.location
         let blockPath = path.isEmpty ? "x-incus" : path + ".x-incus"
         for pair in try node.expectMapping(blockPath) {
             let keyPath = "\(blockPath).\(pair.key)"
@@ -22,9 +19,9 @@ struct IncusExtension {
                         "Incus config values are strings, numbers or booleans; '\(pair.key)' is \(pair.value.kindName)",
                         at: pair.value.location, path: keyPath)
                 }
-                result.config[pair.key] = text
+                block.config[pair.key] = text
             } else if allowedOptions.contains(pair.key) {
-                result.options[pair.key] = pair.value
+                options[pair.key] = pair.value
             } else {
                 let valid = allowedOptions.isEmpty ? "none here" : allowedOptions.joined(separator: ", ")
                 throw CompileError(
@@ -32,6 +29,6 @@ struct IncusExtension {
                     at: pair.keyLocation, path: keyPath)
             }
         }
-        return result
+        return (block, options)
     }
 }

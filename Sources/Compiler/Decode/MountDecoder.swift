@@ -1,0 +1,57 @@
+/// A service's normalized `volumes`, `tmpfs` and `shm_size` → `Mount`s and `TmpfsMount`s.
+enum MountDecoder {
+    static func mounts(_ node: YAMLNode?, path: String) throws -> [Mount] {
+        try (node?.sequence ?? []).enumerated().map { index, entry in
+            let entryPath = "\(path).volumes[\(index)]"
+            let kind: Mount.Kind
+            switch entry["type"]?.scalarText ?? "volume" {
+            case "volume": kind = .volume
+            case "bind": kind = .bind
+            case "tmpfs": kind = .tmpfs
+            case let other: kind = .other(other)
+            }
+            let source = entry["source"].flatMap { node in node.scalarText.map { Located($0, at: node.location) } }
+            if kind == .bind && (source?.value ?? "").isEmpty {
+                throw CompileError("a bind mount needs 'source'", at: entry.location, path: entryPath)
+            }
+            return Mount(
+                kind: kind, target: try entry["target"]?.expectScalarText(entryPath + ".target") ?? "",
+                source: source,
+                readOnly: try entry["read_only"].map { try $0.expectBool(entryPath + ".read_only") } ?? false,
+                tmpfsSize: kind == .tmpfs
+                    ? try entry["tmpfs"]?["size"].map { try size($0, path: entryPath + ".tmpfs.size") } : nil,
+                location: entry.location, path: entryPath)
+        }
+    }
+
+    /// `tmpfs` entries (`/run:size=64m`) and `shm_size` as a mount at /dev/shm.
+    static func tmpfsMounts(of service: YAMLNode, path: String) throws -> [TmpfsMount] {
+        var mounts: [TmpfsMount] = []
+        for (index, entry) in (service["tmpfs"]?.sequence ?? []).enumerated() {
+            let text = try entry.expectScalarText("\(path).tmpfs[\(index)]")
+            let parts = text.split(separator: ":", maxSplits: 1)
+            var size: Int64?
+            if parts.count == 2 {
+                for option in parts[1].split(separator: ",") where option.hasPrefix("size=") {
+                    size = ByteSize.parse(String(option.dropFirst(5)))
+                }
+            }
+            mounts.append(TmpfsMount(target: String(parts.first ?? ""), size: size))
+        }
+        if let shm = service["shm_size"] {
+            mounts.append(TmpfsMount(target: "/dev/shm", size: try size(shm, path: path + ".shm_size")))
+        }
+        return mounts
+    }
+
+    /// Bytes, or a number with a unit such as 64m or 1g.
+    static func size(_ node: YAMLNode, path: String) throws -> Int64 {
+        if case .integer(let bytes) = node.resolved, bytes >= 0 { return bytes }
+        guard let text = node.scalarText, let bytes = ByteSize.parse(text) else {
+            throw CompileError(
+                "invalid size '\(node.scalar?.text ?? "")': expected bytes or a number with a unit such as 64m or 1g",
+                at: node.location, path: path)
+        }
+        return bytes
+    }
+}

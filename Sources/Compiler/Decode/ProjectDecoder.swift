@@ -1,0 +1,57 @@
+import Plan
+
+/// The decoding stage: the normalized tree → the typed `ComposeProject` translation reads.
+public enum ProjectDecoder {
+    /// Undotted top-level x-incus options.
+    static let projectOptions = ["storage-pool"]
+
+    public static func decode(_ project: NormalizedProject) throws -> ComposeProject {
+        let model = project.model
+        let incus = try IncusBlockDecoder.read(from: model, path: "", allowedOptions: projectOptions)
+        let pool =
+            try incus.options["storage-pool"].map { try $0.expectScalarText("x-incus.storage-pool") } ?? "default"
+        let pairs = (model["services"]?.mapping ?? []).sorted { $0.key < $1.key }
+        // Services decode independently, so they are spread over the cores; the first error in
+        // service order is the one reported.
+        let decoded = ParallelWork.map(pairs) { pair in
+            Result { try ServiceDecoder(name: pair.key, node: pair.value).decode(keyLocation: pair.keyLocation) }
+        }
+        var fileDefinitions: [FileReference.Kind: [String: FileDefinition]] = [:]
+        for kind in FileReference.Kind.allCases {
+            fileDefinitions[kind] = try definitions(
+                model[kind.rawValue], kind: kind, directory: project.projectDirectory)
+        }
+        return ComposeProject(
+            name: project.name, projectDirectory: project.projectDirectory, sourceFiles: project.sourceFiles,
+            warnings: project.warnings, incus: incus.block, storagePool: pool,
+            services: try decoded.map { try $0.get() },
+            networks: try (model["networks"]?.mapping ?? []).map(TopLevelDecoder.network),
+            volumes: try (model["volumes"]?.mapping ?? []).map(TopLevelDecoder.volume),
+            fileDefinitions: fileDefinitions)
+    }
+
+    /// The top-level `secrets` or `configs`.
+    private static func definitions(
+        _ node: YAMLNode?, kind: FileReference.Kind, directory: String
+    ) throws -> [String: FileDefinition] {
+        var result: [String: FileDefinition] = [:]
+        for pair in node?.mapping ?? [] {
+            let definition = pair.value
+            let path = "\(kind.rawValue).\(pair.key)"
+            var origin: (kind: String, source: String)?
+            if let fileNode = definition["file"] {
+                let file = try fileNode.expectScalarText(path + ".file")
+                origin = ("file", FilePaths.absolute(file, relativeTo: directory))
+            } else if let variableNode = definition["environment"] {
+                origin = ("environment", try variableNode.expectScalarText(path + ".environment"))
+            } else if kind == .configs, let contentNode = definition["content"] {
+                origin = ("content", try contentNode.expectScalarText(path + ".content"))
+            }
+            result[pair.key] = FileDefinition(
+                location: definition.location,
+                external: try definition["external"].map { try $0.expectBool(path + ".external") } ?? false,
+                origin: origin)
+        }
+        return result
+    }
+}

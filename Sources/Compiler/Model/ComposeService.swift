@@ -1,0 +1,102 @@
+/// A compose service, its values typed and checked.
+public struct ComposeService: Sendable {
+    public var name: String
+    public var keyLocation: SourceLocation
+    /// `services.NAME`, the start of every path an error names.
+    public var path: String { "services.\(name)" }
+
+    public var scale: Located<Int64>?
+    public var deployReplicas: Located<Int64>?
+    /// Where `deploy:` is written.
+    public var deployLocation: SourceLocation?
+    public var containerName: Located<String>?
+    public var hostname: Located<String>?
+
+    /// `image:`; `nil` when absent or null.
+    public var image: Located<String>?
+    /// Where the `build` key is written; `nil` without one.
+    public var buildKeyLocation: SourceLocation?
+    public var pullPolicy: Located<String>?
+    /// `x-incus.image`: an Incus image as REMOTE:ALIAS or ALIAS.
+    public var incusImage: Located<String>?
+    /// `x-incus.nat-proxy`.
+    public var natProxy: Located<Bool>?
+    public var incus: IncusBlock
+
+    public var networkMode: Located<String>?
+    /// The service's networks, as written.
+    public var networks: [NetworkAttachment]
+    /// Where `networks:` is written.
+    public var networksLocation: SourceLocation?
+    public var macAddress: String?
+    public var ports: [PublishedPort]
+    public var mounts: [Mount]
+    public var tmpfs: [TmpfsMount]
+
+    /// `environment`; a `nil` value is a variable to take from the environment that is unset there.
+    public var environment: [(key: String, keyLocation: SourceLocation, value: String?)]
+    public var labels: [(key: String, keyLocation: SourceLocation, value: String)]
+    /// `entrypoint` and `command` as words; `nil` when absent or null.
+    public var entrypoint: Located<[String]>?
+    public var command: Located<[String]>?
+    public var workingDirectory: Located<String>?
+    public var user: Located<String>?
+    public var privileged: Bool
+
+    public var resources: Resources
+    public var restart: Located<String>?
+    /// `deploy.restart_policy.condition`.
+    public var restartCondition: String?
+    public var healthcheck: Healthcheck?
+    public var dependsOn: [Dependency]
+    /// `dns`, `dns_search` and `domainname` by compose key, each as a list of values.
+    public var dnsSettings: [String: Located<[String]>]
+    /// Where a non-empty `dns_opt` is written.
+    public var dnsOptionsLocation: SourceLocation?
+    public var fileReferences: [FileReference]
+    /// Every key given a value other than null, in the order written, for keys translation does
+    /// not map.
+    public var keys: [Located<String>]
+}
+
+extension ComposeService {
+    /// `cpus`, memory and process limits (`deploy.resources.limits` or the service keys).
+    public struct Resources: Sendable {
+        public var cpus: Located<Double>?
+        /// Bytes.
+        public var memory: Located<Int64>?
+        public var pids: Int64?
+        /// Where non-empty `deploy.resources.reservations` are written.
+        public var reservationsLocation: SourceLocation?
+    }
+
+    /// One entry of the service's `networks`.
+    public struct NetworkAttachment: Sendable {
+        public var network: String
+        public var keyLocation: SourceLocation
+        public var priority: Int64
+        public var ipv4Address: Located<String>?
+        public var ipv6Address: Located<String>?
+        public var macAddress: String?
+        public var aliases: [String]
+    }
+
+    /// One `depends_on` entry.
+    public struct Dependency: Sendable {
+        public var service: String
+        public var keyLocation: SourceLocation
+        public var condition: String
+        public var required: Bool
+    }
+
+    /// The service's `healthcheck`; durations in nanoseconds, 0 when not given.
+    public struct Healthcheck: Sendable {
+        public var disabled = false
+        public var test: [String] = []
+        public var intervalNanoseconds: Int64 = 0
+        public var timeoutNanoseconds: Int64 = 0
+        public var startPeriodNanoseconds: Int64 = 0
+        public var startIntervalNanoseconds: Int64 = 0
+        public var retries: Int64 = 0
+    }
+}

@@ -1,0 +1,28 @@
+/// One entry of a service's `volumes`.
+public struct Mount: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case volume
+        case bind
+        case tmpfs
+        /// A type Incus has no equivalent for (`npipe`, `cluster`, `image`).
+        case other(String)
+    }
+
+    public var kind: Kind
+    public var target: String
+    /// The volume's key or the host path; `nil` or empty for an anonymous volume.
+    public var source: Located<String>?
+    public var readOnly: Bool
+    /// `tmpfs.size` in bytes.
+    public var tmpfsSize: Int64?
+    public var location: SourceLocation
+    /// `services.NAME.volumes[N]`, for errors.
+    public var path: String
+}
+
+/// One `tmpfs` mount of a service: an entry of `tmpfs` or `shm_size`.
+public struct TmpfsMount: Sendable {
+    public var target: String
+    /// Bytes.
+    public var size: Int64?
+}
