@@ -76,12 +76,12 @@ struct CompileCommand: ParsableCommand {
     func run() throws {
         // The two stages of `Compiler.compile`, so the project's model outlives the translation: it
         // is never freed, node by node, in a process that ends once the plan is written.
-        let loaded: NormalizedProject
+        var loaded: NormalizedProject
         let decoded: ComposeProject
         let result: (plan: Plan, warnings: [CompileWarning])
         do {
             loaded = try ComposeLoader.load(project.compileOptions())
-            decoded = try ProjectDecoder.decode(loaded)
+            decoded = try ProjectDecoder.decode(&loaded)
             result = try PlanTranslator.translate(decoded)
         } catch {
             exitWithCompileError(error)

@@ -2,7 +2,8 @@
 enum MountDecoder {
     static func mounts(_ node: YAMLNode?, path: String) throws -> [Mount] {
         try (node?.sequence ?? []).enumerated().map { index, entry in
-            let entryPath = "\(path).volumes[\(index)]"
+            // Spelt out only for an error: most entries have none.
+            func entryPath() -> String { "\(path).volumes[\(index)]" }
             let kind: Mount.Kind
             switch entry["type"]?.scalarText ?? "volume" {
             case "volume": kind = .volume
@@ -12,15 +13,15 @@ enum MountDecoder {
             }
             let source = entry["source"].flatMap { node in node.scalarText.map { Located($0, at: node.location) } }
             if kind == .bind && (source?.value ?? "").isEmpty {
-                throw CompileError("a bind mount needs 'source'", at: entry.location, path: entryPath)
+                throw CompileError("a bind mount needs 'source'", at: entry.location, path: entryPath())
             }
             return Mount(
-                kind: kind, target: try entry["target"]?.expectScalarText(entryPath + ".target") ?? "",
+                kind: kind, target: try entry["target"]?.expectScalarText(entryPath() + ".target") ?? "",
                 source: source,
-                readOnly: try entry["read_only"].map { try $0.expectBool(entryPath + ".read_only") } ?? false,
+                readOnly: try entry["read_only"].map { try $0.expectBool(entryPath() + ".read_only") } ?? false,
                 tmpfsSize: kind == .tmpfs
-                    ? try entry["tmpfs"]?["size"].map { try size($0, path: entryPath + ".tmpfs.size") } : nil,
-                location: entry.location, path: entryPath)
+                    ? try entry["tmpfs"]?["size"].map { try size($0, path: entryPath() + ".tmpfs.size") } : nil,
+                location: entry.location, index: index)
         }
     }
 

@@ -5,6 +5,14 @@ public enum ProjectDecoder {
     /// Undotted top-level x-incus options.
     static let projectOptions = ["storage-pool"]
 
+    /// Decodes `project`; its tree is then freed on another core (`project.model` is left empty),
+    /// since nothing after this stage reads it.
+    public static func decode(_ project: inout NormalizedProject) throws -> ComposeProject {
+        let decoded = try decode(project)
+        BackgroundRelease.release(&project.model)
+        return decoded
+    }
+
     public static func decode(_ project: NormalizedProject) throws -> ComposeProject {
         let model = project.model
         let incus = try IncusBlockDecoder.read(from: model, path: "", allowedOptions: projectOptions)
@@ -21,6 +29,7 @@ public enum ProjectDecoder {
             fileDefinitions[kind] = try definitions(
                 model[kind.rawValue], kind: kind, directory: project.projectDirectory)
         }
+        defer { StageTimings.mark("decode") }
         return ComposeProject(
             name: project.name, projectDirectory: project.projectDirectory, sourceFiles: project.sourceFiles,
             warnings: project.warnings, incus: incus.block, storagePool: pool,

@@ -2,10 +2,9 @@ extension ServiceDecoder {
     /// `deploy.resources.limits`, else the service's `cpus`, `mem_limit` and `pids_limit`.
     func resources() throws -> ComposeService.Resources {
         let limits = node["deploy"]?["resources"]?["limits"]
-        let limitsPath = path + ".deploy.resources.limits"
         var resources = ComposeService.Resources()
         if let cpusNode = limits?["cpus"] ?? node["cpus"] {
-            let cpusPath = limits?["cpus"] != nil ? limitsPath + ".cpus" : path + ".cpus"
+            let cpusPath = limits?["cpus"] != nil ? path + ".deploy.resources.limits.cpus" : path + ".cpus"
             let text = try cpusNode.expectScalarText(cpusPath)
             guard let cpus = Double(text), cpus > 0, cpus <= 4096 else {
                 throw CompileError(
@@ -15,7 +14,7 @@ extension ServiceDecoder {
             resources.cpus = Located(cpus, at: cpusNode.location)
         }
         if let memoryNode = limits?["memory"] ?? node["mem_limit"] {
-            let memoryPath = limits?["memory"] != nil ? limitsPath + ".memory" : path + ".mem_limit"
+            let memoryPath = limits?["memory"] != nil ? path + ".deploy.resources.limits.memory" : path + ".mem_limit"
             let bytes = try MountDecoder.size(memoryNode, path: memoryPath)
             guard bytes > 0 else {
                 throw CompileError("a memory limit must be above zero", at: memoryNode.location, path: memoryPath)
@@ -35,19 +34,20 @@ extension ServiceDecoder {
     func networkAttachments() throws -> [ComposeService.NetworkAttachment] {
         try (node["networks"]?.mapping ?? []).map { pair in
             let settings = pair.value.isNull ? nil : pair.value
-            let settingsPath = "\(path).networks.\(pair.key)"
+            // Spelt out only for an error.
+            func settingsPath() -> String { "\(path).networks.\(pair.key)" }
             func address(_ key: String) -> Located<String>? {
                 settings?[key].flatMap { node in node.scalarText.map { Located($0, at: node.location) } }
             }
             var aliases: [String] = []
             if let list = settings?["aliases"] {
-                for (index, alias) in try list.expectSequence(settingsPath + ".aliases").enumerated() {
-                    aliases.append(try alias.expectScalarText("\(settingsPath).aliases[\(index)]"))
+                for (index, alias) in try list.expectSequence(settingsPath() + ".aliases").enumerated() {
+                    aliases.append(try alias.expectScalarText("\(settingsPath()).aliases[\(index)]"))
                 }
             }
             return ComposeService.NetworkAttachment(
                 network: pair.key, keyLocation: pair.keyLocation,
-                priority: try settings?["priority"].map { try $0.expectInteger(settingsPath + ".priority") } ?? 0,
+                priority: try settings?["priority"].map { try $0.expectInteger(settingsPath() + ".priority") } ?? 0,
                 ipv4Address: address("ipv4_address"), ipv6Address: address("ipv6_address"),
                 macAddress: settings?["mac_address"]?.scalarText, aliases: aliases)
         }

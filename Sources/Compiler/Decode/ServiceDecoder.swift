@@ -3,7 +3,14 @@
 struct ServiceDecoder {
     let name: String
     let node: YAMLNode
-    var path: String { "services.\(name)" }
+    /// `services.NAME`, made once: most checks pass it on.
+    let path: String
+
+    init(name: String, node: YAMLNode) {
+        self.name = name
+        self.node = node
+        self.path = "services.\(name)"
+    }
 
     /// The undotted x-incus keys valid on a service.
     static let incusOptions = ["image", "nat-proxy"]

@@ -16,8 +16,8 @@ public struct Mount: Sendable {
     /// `tmpfs.size` in bytes.
     public var tmpfsSize: Int64?
     public var location: SourceLocation
-    /// `services.NAME.volumes[N]`, for errors.
-    public var path: String
+    /// Its position in the service's `volumes`, for the path an error names.
+    public var index: Int
 }
 
 /// One `tmpfs` mount of a service: an entry of `tmpfs` or `shm_size`.

@@ -27,7 +27,7 @@ struct MountDevices {
                 guard let volume = volumes[source.value] else {
                     throw CompileError(
                         "service uses volume '\(source.value)', which is not declared under the top-level volumes:",
-                        at: source.location, path: mount.path + ".source")
+                        at: source.location, path: "\(service.path).volumes[\(mount.index)].source")
                 }
                 device["pool"] = volume.pool
                 device["source"] = volume.incusName

@@ -38,8 +38,11 @@ enum ServiceDiscovery {
         services: [ComposeService], networks: [String: ResolvedNetwork], attachments: [Attachment], plan: inout Plan,
         context: inout TranslationContext
     ) throws {
-        var servicesByName: [String: ComposeService] = [:]
-        for service in services where servicesByName[service.name] == nil { servicesByName[service.name] = service }
+        // Indices, not copies: a service is a large value, and its records need only its networks.
+        var servicesByName: [String: Int] = [:]
+        for (index, service) in services.enumerated() where servicesByName[service.name] == nil {
+            servicesByName[service.name] = index
+        }
         // Instances of each service, with the NIC each has on each Incus network: gathered in any
         // order, each service's (short) list sorted by instance and NIC name where it is used.
         var members: [String: [String: Replicas]] = [:]
@@ -57,7 +60,8 @@ enum ServiceDiscovery {
             var networkContext = emptyContext
             let records = NetworkRecords(
                 network: network, plan: networkPlans[network.incusName],
-                byService: members[network.incusName] ?? [:], servicesByName: servicesByName, context: &networkContext)
+                byService: members[network.incusName] ?? [:], services: services, servicesByName: servicesByName,
+                context: &networkContext)
             return (records: records, context: networkContext)
         }
         for (network, result) in zip(sortedNetworks, results) {
@@ -91,15 +95,16 @@ enum ServiceDiscovery {
 
         init(
             network: ResolvedNetwork, plan: PlanNetwork?, byService: [String: Replicas],
-            servicesByName: [String: ComposeService], context: inout TranslationContext
+            services: [ComposeService], servicesByName: [String: Int], context: inout TranslationContext
         ) {
             if network.external {
                 if byService.count > 1, let firstService = byService.keys.sorted().first {
                     context.warn(
                         "external-network-dns",
                         "service names do not resolve on external network '\(network.composeName)': it is never modified; use instance names there",
-                        at: servicesByName[firstService]?.networks.first { $0.network == network.composeName }?
-                            .keyLocation)
+                        at: servicesByName[firstService].flatMap { index in
+                            services[index].networks.first { $0.network == network.composeName }?.keyLocation
+                        })
                 }
                 return
             }
@@ -109,9 +114,9 @@ enum ServiceDiscovery {
             for serviceName in byService.keys.sorted() {
                 var replicas = byService[serviceName] ?? []
                 if replicas.count > 1 { replicas.sort { ($0.instance, $0.nic) < ($1.instance, $1.nic) } }
-                guard let service = servicesByName[serviceName] else { continue }
+                guard let index = servicesByName[serviceName] else { continue }
                 var names = [serviceName]
-                if let attachment = service.networks.first(where: { $0.network == network.composeName }),
+                if let attachment = services[index].networks.first(where: { $0.network == network.composeName }),
                     !attachment.aliases.isEmpty
                 {
                     names = Set(names + attachment.aliases).sorted()
@@ -121,7 +126,7 @@ enum ServiceDiscovery {
                         context.warn(
                             "dns-name",
                             "'\(name)' is not a valid DNS name, so it does not resolve on network '\(network.composeName)'",
-                            at: service.networksLocation)
+                            at: services[index].networksLocation)
                         continue
                     }
                     if replicas.count == 1, let only = replicas.first {
