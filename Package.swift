@@ -62,8 +62,12 @@ let package = Package(
                 "Apply", "BuildInfo", "Plan", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/compose-apply"),
+        // Plans for tests of the Plan and Apply modules.
+        .target(name: "PlanFixtures", dependencies: ["Plan"], path: "Tests/PlanFixtures"),
+        .testTarget(name: "PlanTests", dependencies: ["Plan", "PlanFixtures"], path: "Tests/PlanTests"),
         .testTarget(
-            name: "ApplyTests", dependencies: ["Apply", "Plan"], path: "Tests/ApplyTests", exclude: ["Fixtures"]),
+            name: "ApplyTests", dependencies: ["Apply", "Plan", "PlanFixtures"], path: "Tests/ApplyTests",
+            exclude: ["Fixtures"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Plan"], path: "Tests/CompilerTests"),
     ]
 )

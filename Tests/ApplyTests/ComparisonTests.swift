@@ -1,4 +1,5 @@
 import Plan
+import PlanFixtures
 import XCTest
 
 @testable import Apply

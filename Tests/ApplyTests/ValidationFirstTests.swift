@@ -1,5 +1,6 @@
 import Foundation
 import Plan
+import PlanFixtures
 import XCTest
 
 @testable import Apply

@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import PlanFixtures
 import XCTest
 
 /// Apply against the real private incusd: proxies, placeholders, no-op re-apply, live updates.

@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import PlanFixtures
 import XCTest
 
 /// Collects the lines a `Reporter` writes.

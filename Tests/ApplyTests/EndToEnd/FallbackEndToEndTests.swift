@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import PlanFixtures
 import XCTest
 
 /// NAT proxies that cannot be NAT become userspace proxies with a warning; the apply succeeds and a

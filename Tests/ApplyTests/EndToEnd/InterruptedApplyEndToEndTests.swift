@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import PlanFixtures
 import XCTest
 
 /// `compose-apply` killed with SIGKILL at several points, and concurrent applies of one project: a

@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import PlanFixtures
 import XCTest
 
 /// Recreate keeps volume data; destroy removes everything but volumes unless asked; refusals.

@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import PlanFixtures
 import XCTest
 
 /// Incus refusing a change part way: the failed branch and its dependents stop, independent instances

@@ -1,10 +1,10 @@
 import Plan
 
 /// Hand-built plans shaped like compose-compile's output, for tests.
-enum PlanFixtures {
+public enum PlanFixtures {
     /// A project with one bridge `network` (explicit subnet) and `web-1`…`web-N`, each with a root disk,
     /// a NIC and a userspace proxy on 127.0.0.1:`basePort + replica - 1`.
-    static func web(
+    public static func web(
         project: String, network: String, subnet: String = "auto", replicas: Int = 1, basePort: Int = 18080,
         image: String = "compose-test"
     ) -> Plan {
@@ -34,7 +34,7 @@ enum PlanFixtures {
         return plan
     }
 
-    static func instance(
+    public static func instance(
         project: String, service: String, replica: Int, network: String, image: String,
         extraDevices: [String: [String: String]] = [:], dependsOn: [String] = []
     ) -> PlanInstance {
@@ -54,7 +54,7 @@ enum PlanFixtures {
     }
 
     /// Adds a NAT proxy on `web-1` listening on `listen` and connecting to its pinned eth0 address.
-    static func addNATProxy(to plan: inout Plan, listen: String) {
+    public static func addNATProxy(to plan: inout Plan, listen: String) {
         let token = "web-1.eth0.ipv4"
         plan.instances["web-1"]?.devices["proxy-nat"] = [
             "type": "proxy", "nat": "true", "listen": listen, "connect": "tcp:{{\(token)}}:80",

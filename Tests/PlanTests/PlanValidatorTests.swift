@@ -1,7 +1,7 @@
-import Plan
+import PlanFixtures
 import XCTest
 
-@testable import Apply
+@testable import Plan
 
 final class PlanValidatorTests: XCTestCase {
     private func document(_ plan: Plan) -> JSONValue { plan.jsonValue }

@@ -1,7 +1,7 @@
-import Plan
+import PlanFixtures
 import XCTest
 
-@testable import Apply
+@testable import Plan
 
 /// The plan's `depends_on` check: cycles are named, and long chains do not overflow the stack.
 final class DependencyOrderTests: XCTestCase {
