@@ -1,8 +1,12 @@
 /// A service's `healthcheck` → `ComposeService.Healthcheck`.
 enum HealthcheckDecoder {
     /// `nil` when the service has no healthcheck (an OCI image's own then applies, as in docker).
-    static func decode(_ node: YAMLNode?, path: String) throws -> ComposeService.Healthcheck? {
+    /// `path` is spelt out only for a service that has one.
+    static func decode(_ node: YAMLNode?, path makePath: @autoclosure () -> String) throws
+        -> ComposeService.Healthcheck?
+    {
         guard let node, !node.isNull else { return nil }
+        let path = makePath()
         var check = ComposeService.Healthcheck()
         if let disable = node["disable"], !disable.isNull {
             check.disabled = try disable.expectBool(path + ".disable")

@@ -11,7 +11,7 @@ enum MountDecoder {
             case "tmpfs": kind = .tmpfs
             case let other: kind = .other(other)
             }
-            let source = entry["source"].flatMap { node in node.scalarText.map { Located($0, at: node.location) } }
+            let source = entry["source"]?.locatedText
             if kind == .bind && (source?.value ?? "").isEmpty {
                 throw CompileError("a bind mount needs 'source'", at: entry.location, path: entryPath())
             }

@@ -37,7 +37,7 @@ extension ServiceDecoder {
             // Spelt out only for an error.
             func settingsPath() -> String { "\(path).networks.\(pair.key)" }
             func address(_ key: String) -> Located<String>? {
-                settings?[key].flatMap { node in node.scalarText.map { Located($0, at: node.location) } }
+                settings?[key]?.locatedText
             }
             var aliases: [String] = []
             if let list = settings?["aliases"] {

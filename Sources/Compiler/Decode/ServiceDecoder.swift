@@ -25,19 +25,18 @@ struct ServiceDecoder {
             },
             deployLocation: node["deploy"]?.location,
             containerName: try text("container_name"),
-            hostname: node["hostname"].flatMap { node in node.scalarText.map { Located($0, at: node.location) } },
+            hostname: node["hostname"]?.locatedText,
             image: try node["image"].flatMap {
                 $0.isNull ? nil : Located(try $0.expectScalarText(path + ".image"), at: $0.location)
             },
             buildKeyLocation: node.pair("build")?.keyLocation,
-            pullPolicy: node["pull_policy"].flatMap { node in node.scalarText.map { Located($0, at: node.location) } },
+            pullPolicy: node["pull_policy"]?.locatedText,
             incusImage: try incus.options["image"].map {
                 Located(try $0.expectScalarText(path + ".x-incus.image"), at: $0.location)
             },
             natProxy: try incus.options["nat-proxy"].map { Located(try natFlag($0), at: $0.location) },
             incus: incus.block,
-            networkMode: node["network_mode"].flatMap { node in node.scalarText.map { Located($0, at: node.location) }
-            },
+            networkMode: node["network_mode"]?.locatedText,
             networks: try networkAttachments(),
             networksLocation: node["networks"]?.location,
             macAddress: node["mac_address"]?.scalarText,

@@ -49,7 +49,7 @@ enum TopLevelDecoder {
     }
 
     private static func driver(_ node: YAMLNode) -> Located<String>? {
-        node["driver"].flatMap { driver in driver.scalarText.map { Located($0, at: driver.location) } }
+        node["driver"]?.locatedText
     }
 
     private static func driverOptionsLocation(_ node: YAMLNode) -> SourceLocation? {
