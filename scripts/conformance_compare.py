@@ -16,6 +16,9 @@ Every project both accept is then listed by both with `config --services`, `--vo
 most of these in the order of a Go map, random from run to run, and compose-compile in sorted order,
 so lines are compared as sorted lists (the `--variables` header stays first; a variable docker fills
 at random from one of several spellings matches any row docker gave for it over nine runs).
+
+Every file of the INVALID_DIR folder (golden/invalid) is then given to both tools alone, with -f:
+docker must refuse it (else the file is a wrong case), and compose-compile must refuse it too.
 """
 
 import difflib
@@ -127,6 +130,29 @@ def compare_listings(docker_base, ours_base, cwd, env, name):
     return differences
 
 
+def check_invalid_files(docker, ours, directory, env):
+    """Runs both tools on each file of `directory`; returns the percentage both refuse."""
+    if not directory:
+        return 100.0
+    names = sorted(f for f in os.listdir(directory) if f.endswith(".yaml"))
+    run_env = {"HOME": "/nonexistent-home", "PATH": "/usr/bin:/bin"}
+    refused = 0
+    for name in names:
+        d_code, _, d_err = run([docker, "-f", name, "config", "--format", "json"], directory, run_env)
+        o_code, _, o_err = run([ours, "config", "--format", "json", "-f", name], directory, run_env)
+        if d_code == 0:
+            print(f"WRONG-CASE invalid/{name}: docker compose accepts it")
+        elif o_code == 0:
+            print(f"ACCEPTED  invalid/{name}: docker refuses it, compose-compile accepts it")
+            print("    docker: " + d_err.strip().replace("\n", "\n    "))
+        else:
+            refused += 1
+            print(f"refused   invalid/{name}")
+    rate = 100.0 * refused / len(names) if names else 100.0
+    print(f"\n{refused}/{len(names)} invalid files refused by both ({rate:.1f}%)")
+    return rate
+
+
 def main():
     docker, ours, projects = sys.argv[1], sys.argv[2], sys.argv[3:]
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
@@ -184,6 +210,7 @@ def main():
         right = json.dumps(actual, indent=1, sort_keys=True).splitlines()
         for line in difflib.unified_diff(left, right, "docker compose", "compose-compile", lineterm="", n=2):
             print("    " + line)
+    invalid_rate = check_invalid_files(docker, ours, os.environ.get("INVALID_DIR", ""), env)
     total = len(projects)
     rate = 100.0 * matched / total if total else 0.0
     listing_rate = 100.0 * listings_matched / listings_checked if listings_checked else 100.0
@@ -192,6 +219,9 @@ def main():
     print(f"{matched}/{total} projects identical ({rate:.1f}%)")
     if listing_rate < float(os.environ.get("CONFORMANCE_LISTINGS_MIN_RATE", "0")):
         print("listings below the required rate")
+        return 1
+    if invalid_rate < float(os.environ.get("CONFORMANCE_INVALID_MIN_RATE", "0")):
+        print("invalid files refused below the required rate")
         return 1
     minimum = float(os.environ.get("CONFORMANCE_MIN_RATE", "0"))
     if rate < minimum:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Rewrites golden/<case>/plan.json and warnings.txt from the current compiler. Read the diff
-# (git diff golden/) before committing: every changed byte is a behaviour change.
+# Rewrites golden/<case>/plan.json and warnings.txt, and golden/invalid/errors.txt (the error of
+# every invalid file), from the current compiler. Read the diff (git diff golden/) before
+# committing: every changed byte is a behaviour change.
 #
-# usage: scripts/update-golden.sh [case ...]
+# usage: scripts/update-golden.sh [case ...]   (errors.txt is rewritten when no case is named)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product compose-compile >/dev/null
@@ -27,5 +28,8 @@ for name in "${cases[@]}"; do
     failed=1
   fi
 done
+if [ "$#" -eq 0 ]; then
+  scripts/invalid-run.sh "$binary" >golden/invalid/errors.txt
+fi
 git --no-pager diff --stat -- golden/
 exit "$failed"

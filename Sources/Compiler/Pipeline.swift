@@ -5,11 +5,12 @@ import Plan
 /// 1. Load/ — discover the compose files and env files, parse YAML: `YAMLNode` per file.
 /// 2. Interpolate/ — `${…}` in every value: `YAMLNode`.
 /// 3. Project/ — `include`, `extends`, then merge file over file (Merge/, with `!reset` and
-///    `!override`) and long syntax (Canonical/); profiles, `env_file`, unused resources: the merged
+///    `!override`), check the merged tree against the compose specification (Validate/) and
+///    write long syntax (Canonical/); profiles, `env_file`, unused resources: the merged
 ///    `ComposeModel`, which `compose-compile config` prints.
 /// 4. Normalize/ — defaults translation relies on (the `default` network, resource names, list
 ///    forms as mappings): `NormalizedProject`.
-/// 5. Decode/ — every value typed and checked, with its position: `ComposeProject` (Model/).
+/// 5. Decode/ — every value typed, with its position: `ComposeProject` (Model/).
 /// 6. Translate/ — the typed model → `Plan`, with warnings for what Incus cannot express.
 /// 7. Emit/ — the plan as deterministic JSON (and `config` as YAML or JSON).
 ///

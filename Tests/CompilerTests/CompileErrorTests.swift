@@ -40,7 +40,7 @@ final class CompileErrorTests: XCTestCase {
     func testWrongType() throws {
         XCTAssertEqual(
             try compileError("services:\n  web:\n    image: nginx\n    ports: \"80:80\"\n"),
-            "DIR/compose.yaml:4:12: error: expected a list, found a string (at services.web.ports)\n")
+            "DIR/compose.yaml:4:12: error: expected a list, found a string '80:80' (at services.web.ports)\n")
     }
 
     func testUnknownUndottedIncusOption() throws {

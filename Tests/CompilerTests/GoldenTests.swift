@@ -29,6 +29,23 @@ final class GoldenTests: XCTestCase {
         }
     }
 
+    /// Every golden/invalid/<case>.yaml is refused with exactly the error of errors.txt, exit 1 and
+    /// no plan (scripts/invalid-run.sh checks the last two and says so in its output).
+    func testEveryInvalidFileIsRefusedWithItsError() throws {
+        let result = try TestSupport.run(
+            "/bin/bash",
+            [
+                TestSupport.repositoryRoot.appendingPathComponent("scripts/invalid-run.sh").path,
+                TestSupport.compileBinary.path,
+            ])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let expected = try String(
+            contentsOf: TestSupport.repositoryRoot.appendingPathComponent("golden/invalid/errors.txt"), encoding: .utf8)
+        XCTAssertEqual(
+            result.standardOutput, expected, "errors differ (scripts/update-golden.sh, then read the diff)")
+        XCTAssertGreaterThanOrEqual(expected.components(separatedBy: "\n== ").count, 40)
+    }
+
     func testEveryGoldenPlanValidatesAgainstTheSchema() throws {
         let plans = try TestSupport.goldenCases().map { $0.appendingPathComponent("plan.json").path }
         let result = try TestSupport.run(

@@ -1,6 +1,7 @@
 /// Loads a set of compose files into one merged model, the way compose-go does file by file:
 /// parse → interpolate → `include` → `!reset`/`!override` → `extends` → merge → deduplicate →
-/// long syntax. After the last file: defaults, absolute paths, and `KEY` environment items.
+/// validate (Validate/) → long syntax. After the last file: defaults, the rules across keys
+/// (Validate/), absolute paths, and `KEY` environment items.
 struct ModelLoader {
     /// Variables for interpolation and for `KEY` environment items.
     var environment: [String: String]
@@ -31,6 +32,7 @@ struct ModelLoader {
         }
         ModelDefaults.update(&model)
         StageTimings.mark("defaults")
+        try ModelRules.check(model)
         RelativePaths(directory: workingDirectory, home: home).update(&model)
         StageTimings.mark("relative paths")
         ModelNormalization(projectName: "", environment: environment).resolveEnvironmentItems(&model)
@@ -86,6 +88,8 @@ struct ModelLoader {
         StageTimings.mark("merge")
         merged = SequenceUnicity.apply(merged)
         StageTimings.mark("unique items")
+        try SchemaValidator.validate(merged)
+        StageTimings.mark("validate")
         merged.remove("version")
         merged = try CanonicalSyntax(lenient: lenient).apply(merged)
         StageTimings.mark("long syntax")
