@@ -37,6 +37,24 @@ final class CompileErrorTests: XCTestCase {
                 + " (at services.web.networks.front.ipv4_address)\n")
     }
 
+    func testSysctlsAndUlimitsDockerWouldRefuseAtStart() throws {
+        XCTAssertEqual(
+            try compileError("services:\n  web:\n    image: nginx\n    sysctls:\n      vm.swappiness: 10\n"),
+            "DIR/compose.yaml:5:22: error: sysctl 'vm.swappiness' is not one a container has for itself, so it cannot"
+                + " be set for one (docker refuses it too); kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.* and"
+                + " net.* can (at services.web.sysctls.vm.swappiness)\n")
+        XCTAssertEqual(
+            try compileError("services:\n  web:\n    image: nginx\n    ulimits:\n      nofiles: 10\n"),
+            "DIR/compose.yaml:5:7: error: unknown ulimit 'nofiles': the limits are as, core, cpu, data, fsize, locks,"
+                + " memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack; did you mean"
+                + " 'nofile'? (at services.web.ulimits.nofiles)\n")
+        XCTAssertEqual(
+            try compileError(
+                "services:\n  web:\n    image: nginx\n    ulimits:\n      nofile: {soft: 20, hard: 10}\n"),
+            "DIR/compose.yaml:5:7: error: ulimit 'nofile' has a soft limit above its hard limit"
+                + " (at services.web.ulimits.nofile)\n")
+    }
+
     func testWrongType() throws {
         XCTAssertEqual(
             try compileError("services:\n  web:\n    image: nginx\n    ports: \"80:80\"\n"),

@@ -1,4 +1,21 @@
 extension ServiceDecoder {
+    /// `ulimits`: a number sets both limits, a mapping gives `soft` and `hard`.
+    func resourceLimits() throws -> [ComposeService.ResourceLimit] {
+        try (node["ulimits"]?.mapping ?? []).map { pair in
+            let limitPath = "\(path).ulimits.\(pair.key)"
+            let soft: Int64
+            let hard: Int64
+            if pair.value.mapping != nil {
+                soft = try pair.value["soft"]?.expectInteger(limitPath + ".soft") ?? -1
+                hard = try pair.value["hard"]?.expectInteger(limitPath + ".hard") ?? -1
+            } else {
+                soft = try pair.value.expectInteger(limitPath)
+                hard = soft
+            }
+            return ComposeService.ResourceLimit(name: pair.key, location: pair.keyLocation, soft: soft, hard: hard)
+        }
+    }
+
     /// `deploy.resources.limits`, else the service's `cpus`, `mem_limit` and `pids_limit`.
     func resources() throws -> ComposeService.Resources {
         let limits = node["deploy"]?["resources"]?["limits"]

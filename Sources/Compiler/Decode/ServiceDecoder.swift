@@ -48,6 +48,8 @@ struct ServiceDecoder {
                 (pair.key, pair.keyLocation, pair.value.scalarText ?? (pair.value.isNull ? nil : ""))
             },
             labels: (node["labels"]?.mapping ?? []).map { ($0.key, $0.keyLocation, $0.value.scalarText ?? "") },
+            sysctls: (node["sysctls"]?.mapping ?? []).map { ($0.key, $0.keyLocation, $0.value.scalarText ?? "") },
+            ulimits: try resourceLimits(),
             entrypoint: try words("entrypoint"),
             command: try words("command"),
             workingDirectory: try text("working_dir"),

@@ -36,6 +36,10 @@ public struct ComposeService: Sendable {
     /// `environment`; a `nil` value is a variable to take from the environment that is unset there.
     public var environment: [(key: String, keyLocation: SourceLocation, value: String?)]
     public var labels: [(key: String, keyLocation: SourceLocation, value: String)]
+    /// `sysctls`: kernel parameters and their values.
+    public var sysctls: [(key: String, keyLocation: SourceLocation, value: String)]
+    /// `ulimits`, in the order written.
+    public var ulimits: [ResourceLimit]
     /// `entrypoint` and `command` as words; `nil` when absent or null.
     public var entrypoint: Located<[String]>?
     public var command: Located<[String]>?
@@ -82,6 +86,14 @@ extension ComposeService {
     }
 
     /// One `depends_on` entry.
+    /// One `ulimits` entry: a process resource and its soft and hard limit (-1: unlimited).
+    public struct ResourceLimit: Sendable {
+        public var name: String
+        public var location: SourceLocation
+        public var soft: Int64
+        public var hard: Int64
+    }
+
     public struct Dependency: Sendable {
         public var service: String
         public var keyLocation: SourceLocation

@@ -73,7 +73,7 @@ struct ComposeNormalizer {
             let normalizer = VolumeNormalizer(projectDirectory: projectDirectory, home: environment["HOME"])
             service.set("volumes", try normalizer.normalize(volumes, path: path + ".volumes"))
         }
-        for key in ["environment", "labels"] {
+        for key in ["environment", "labels", "sysctls"] {
             if let value = service[key] {
                 service.set(
                     key,

@@ -1,4 +1,4 @@
-/// `environment:` and `labels:` in either form become a mapping of strings.
+/// `environment:`, `labels:` and `sysctls:` in either form become a mapping of strings.
 enum KeyValueNormalizer {
     /// A list of `KEY=value` (or bare `KEY`) or a mapping → a mapping whose values are strings.
     /// With `allowNull`, a bare `KEY` or a null value stays null (docker compose then takes the

@@ -53,6 +53,7 @@ enum InstanceConfig {
         try RestartPolicy.apply(service, to: &config, context: &context)
         processSettings(service, ociImage: ociImage, to: &config, imageValues: &imageValues, context: &context)
         DNSSettings.apply(service, ociImage: ociImage, to: &config, context: &context)
+        try KernelSettings.apply(service, to: &config)
         if service.privileged { config["security.privileged"] = "true" }
         return config
     }

@@ -7,8 +7,6 @@ enum UnsupportedKeys {
         "devices": "host devices need Incus unix-char/unix-block devices; add them in x-incus or a profile",
         "extra_hosts": "Incus has no per-instance hosts entries",
         "logging": "Incus keeps the console log itself",
-        "ulimits": "use x-incus limits.kernel.* keys",
-        "sysctls": "use x-incus linux.sysctl.* keys",
         "stop_signal": "Incus stops containers through their init",
         "stop_grace_period": "Incus stops containers through their init",
         "init": "Incus containers run their own init",
