@@ -36,6 +36,9 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
     case unexpectedResponse(request: String, detail: String)
     /// A secret or config file of an instance cannot be read (missing host file, unset variable).
     case fileSource(instance: String, target: String, source: String, reason: String)
+    /// A bind source apply was to create as a directory and could not (a remote server, or the
+    /// local file system refused).
+    case hostPath(instance: String, path: String, reason: String)
     /// `--check-source`: compose inputs changed (or disappeared) since the plan was compiled.
     case sourceChanged(files: [String])
     /// Another apply holds the project's lock and did not release it within `--lock-timeout`.
@@ -104,6 +107,8 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
         case .fileSource(let instance, let target, let source, let reason):
             return "instance \(instance) file \(target): cannot read its source, \(source): \(reason). "
                 + "Nothing was changed."
+        case .hostPath(let instance, let path, let reason):
+            return "instance \(instance): the bind mount source \(path) is missing and cannot be created: \(reason)"
         case .sourceChanged(let files):
             return "the plan is out of date (--check-source): "
                 + files.joined(separator: "; ")

@@ -140,11 +140,14 @@ public struct PlanInstance: Equatable, Sendable {
     /// Dependencies (of `dependsOn`) to wait for beyond being started: `healthy`
     /// (`service_healthy`) or `completed` (`service_completed_successfully`).
     public var waitFor: [String: String]
+    /// Sources of bind mounts (disk devices) that apply creates as directories when they are
+    /// missing on a local server, as docker creates them; sorted.
+    public var createHostPaths: [String]
 
     public init(
         service: String, replica: Int64, image: PlanImage, config: [String: String],
         devices: [String: [String: String]], dependsOn: [String], files: [String: PlanFile] = [:],
-        healthcheck: PlanHealthcheck? = nil, waitFor: [String: String] = [:]
+        healthcheck: PlanHealthcheck? = nil, waitFor: [String: String] = [:], createHostPaths: [String] = []
     ) {
         self.service = service
         self.replica = replica
@@ -155,6 +158,7 @@ public struct PlanInstance: Equatable, Sendable {
         self.files = files
         self.healthcheck = healthcheck
         self.waitFor = waitFor
+        self.createHostPaths = createHostPaths
     }
 }
 

@@ -82,6 +82,9 @@ extension Plan {
                 ]
                 if let healthcheck = instance.healthcheck { members["healthcheck"] = healthcheck.jsonValue }
                 if !instance.waitFor.isEmpty { members["wait_for"] = .stringMap(instance.waitFor) }
+                if !instance.createHostPaths.isEmpty {
+                    members["create_host_paths"] = .array(instance.createHostPaths.map { .string($0) })
+                }
                 return .object(members)
             })
         return .object(document)
@@ -153,6 +156,9 @@ extension Plan {
             }
             if instance.value.objectValue?["wait_for"] != nil {
                 planInstance.waitFor = try instance.stringMap("wait_for")
+            }
+            if instance.value.objectValue?["create_host_paths"] != nil {
+                planInstance.createHostPaths = try instance.array("create_host_paths").map { try $0.asString() }
             }
             instances[name] = planInstance
         }

@@ -32,6 +32,17 @@ final class PlanValidatorTests: XCTestCase {
         expectError(try JanssonCoding.decode(text), pointer: "/instances/web-1/image/pull_policy")
     }
 
+    func testHostPathsRoundTripAndMustBeADisksSource() throws {
+        var plan = PlanFixtures.web(project: "demo", network: "n")
+        plan.instances["web-1"]?.devices["mount-data"] = ["type": "disk", "source": "/srv/data", "path": "/data"]
+        plan.instances["web-1"]?.createHostPaths = ["/srv/data"]
+        XCTAssertEqual(try PlanValidator.load(document(plan)), plan)
+        plan.instances["web-1"]?.createHostPaths = ["/etc/elsewhere"]
+        expectError(document(plan), pointer: "/instances/web-1/create_host_paths/0")
+        plan.instances["web-1"]?.createHostPaths = ["srv/data"]
+        expectError(document(plan), pointer: "/instances/web-1/create_host_paths/0")
+    }
+
     func testUnknownFormat() {
         guard case .object(var members) = document(PlanFixtures.web(project: "demo", network: "n")) else {
             return XCTFail("plan is not an object")

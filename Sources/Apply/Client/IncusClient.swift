@@ -24,6 +24,12 @@ public final class IncusClient: @unchecked Sendable {
     /// The server endpoint, for messages.
     public var endpointDescription: String { transport.endpointDescription }
 
+    /// Whether the server is reached through a unix socket, so that it runs on this machine.
+    public var isLocal: Bool {
+        if case .unixSocket? = transport.webSocketEndpoint { return true }
+        return false
+    }
+
     /// Every write request sent so far (`METHOD path`), in order.
     public var writeRequests: [String] {
         lock.lock()

@@ -9,11 +9,15 @@ public struct ServerInfo: Sendable, Equatable {
     public var extensions: Set<String>
     /// `environment.architectures`, the first being the server's own (`x86_64`).
     public var architectures: [String]
+    /// `environment.server_pid`: the daemon's process, through which apply reaches the server's
+    /// file system when it runs on this machine.
+    public var processID: Int?
 
-    public init(version: String, extensions: Set<String>, architectures: [String] = []) {
+    public init(version: String, extensions: Set<String>, architectures: [String] = [], processID: Int? = nil) {
         self.version = version
         self.extensions = extensions
         self.architectures = architectures
+        self.processID = processID
     }
 }
 
@@ -45,7 +49,9 @@ extension IncusClient {
         let extensions = (metadata["api_extensions"]?.arrayValue ?? []).compactMap(\.stringValue)
         let version = metadata["environment"]?["server_version"]?.stringValue ?? "unknown"
         let architectures = (metadata["environment"]?["architectures"]?.arrayValue ?? []).compactMap(\.stringValue)
-        return ServerInfo(version: version, extensions: Set(extensions), architectures: architectures)
+        let processID = metadata["environment"]?["server_pid"]?.integerValue.map { Int($0) }
+        return ServerInfo(
+            version: version, extensions: Set(extensions), architectures: architectures, processID: processID)
     }
 
     /// Every instance of `project`, keyed by name.

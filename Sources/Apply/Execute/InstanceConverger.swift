@@ -58,6 +58,7 @@ struct InstanceConverger {
             server = nil
             details.append("recreated")
         }
+        if !context.options.dryRun { try HostPaths.create(for: name, context: context) }
         // An instance that keeps an older image than its tag names (pull policy `missing`) keeps what
         // Incus took from that image: the new image's command line and Env are not its own.
         let keptImage = server.flatMap { current -> ServerInstance? in

@@ -19,6 +19,11 @@ enum MountDecoder {
                 kind: kind, target: try entry["target"]?.expectScalarText(entryPath() + ".target") ?? "",
                 source: source,
                 readOnly: try entry["read_only"].map { try $0.expectBool(entryPath() + ".read_only") } ?? false,
+                // Shaped as docker prints it: `bind: {}` stands for create_host_path true.
+                createHostPath: try kind == .bind
+                    && entry["bind"].map {
+                        try $0["create_host_path"]?.expectBool(entryPath() + ".bind.create_host_path") ?? true
+                    } ?? false,
                 tmpfsSize: kind == .tmpfs
                     ? try entry["tmpfs"]?["size"].map { try size($0, path: entryPath() + ".tmpfs.size") } : nil,
                 location: entry.location, index: index)

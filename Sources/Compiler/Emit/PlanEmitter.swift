@@ -212,6 +212,11 @@ public enum PlanEmitter {
         writer.openObject()
         writer.member("config", first: true, depth: depth)
         try writer.writeStringMap(instance.config, depth: depth + 1)
+        if !instance.createHostPaths.isEmpty {
+            writer.member("create_host_paths", depth: depth)
+            writer.writeArray(instance.createHostPaths, depth: depth + 1) { writer, path, _ in writer.writeString(path)
+            }
+        }
         writer.member("depends_on", depth: depth)
         writer.writeArray(instance.dependsOn, depth: depth + 1) { writer, name, _ in writer.writeString(name) }
         writer.member("devices", depth: depth)

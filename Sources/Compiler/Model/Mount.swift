@@ -13,6 +13,9 @@ public struct Mount: Sendable {
     /// The volume's key or the host path; `nil` or empty for an anonymous volume.
     public var source: Located<String>?
     public var readOnly: Bool
+    /// A bind mount whose missing source apply creates as a directory, as docker does: every short
+    /// syntax bind, and a long one unless `bind.create_host_path` is false.
+    public var createHostPath: Bool
     /// `tmpfs.size` in bytes.
     public var tmpfsSize: Int64?
     public var location: SourceLocation

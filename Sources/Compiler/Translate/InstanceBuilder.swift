@@ -167,7 +167,7 @@ enum InstanceBuilder {
                     PlanInstance(
                         service: service.name, replica: Int64(replicaIndex + 1), image: image, config: config,
                         devices: devices, dependsOn: dependsOn, files: files, healthcheck: healthcheck,
-                        waitFor: waitFor)
+                        waitFor: waitFor, createHostPaths: mounts.createHostPaths)
                 ))
         }
         return instances

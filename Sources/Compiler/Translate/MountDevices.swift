@@ -4,6 +4,8 @@ struct MountDevices {
     var devices: [String: [String: String]] = [:]
     /// `raw.lxc` lines mounting tmpfs file systems (Incus has no tmpfs disk device).
     var tmpfsEntries: [String] = []
+    /// Bind sources apply creates as directories when they are missing, sorted.
+    var createHostPaths: [String] = []
 
     static func translate(
         _ service: ComposeService, volumes: [String: ResolvedVolume], namer: inout DeviceNamer,
@@ -32,7 +34,16 @@ struct MountDevices {
                 device["pool"] = volume.pool
                 device["source"] = volume.incusName
             case .bind:
-                device["source"] = mount.source?.value ?? ""
+                let source = mount.source?.value ?? ""
+                device["source"] = source
+                if mount.createHostPath { result.createHostPaths.append(source) }
+                if ["/var/run/docker.sock", "/run/docker.sock"].contains(source) {
+                    context.warn(
+                        "docker-socket",
+                        "\(source) is mounted at \(target), but no docker daemon runs for an Incus container to talk"
+                            + " to; the mount is kept, and whatever uses it will find no docker there",
+                        at: mount.location)
+                }
             case .tmpfs:
                 tmpfsMounts.append(TmpfsMount(target: target, size: mount.tmpfsSize))
                 continue
@@ -44,6 +55,7 @@ struct MountDevices {
             }
             result.devices[namer.name("mount" + target.replacingSlashes())] = device
         }
+        result.createHostPaths = Array(Set(result.createHostPaths)).sorted()
         result.tmpfsEntries = tmpfsMounts.sorted { $0.target < $1.target }.map { mount in
             let relative = String(mount.target.drop(while: { $0 == "/" }))
             var options = "rw,nosuid,nodev"

@@ -99,6 +99,21 @@ public enum PlanValidator {
                 throw PlanError("depends on unknown instance \"\(dependency)\"", at: pointer + "/depends_on/\(index)")
             }
             try checkFiles(instance.files, at: pointer + "/files")
+            try checkHostPaths(instance, at: pointer + "/create_host_paths")
+        }
+    }
+
+    /// Host paths apply may create: absolute, each the source of one of the instance's disks, so a
+    /// plan cannot make apply create a directory nothing mounts.
+    private static func checkHostPaths(_ instance: PlanInstance, at pointer: String) throws {
+        let sources = Set(instance.devices.values.filter { $0["type"] == "disk" }.compactMap { $0["source"] })
+        for (index, path) in instance.createHostPaths.enumerated() {
+            guard path.hasPrefix("/"), !path.split(separator: "/").contains(where: { $0 == ".." }) else {
+                throw PlanError("a host path must be absolute, without .. parts", at: pointer + "/\(index)")
+            }
+            guard sources.contains(path) else {
+                throw PlanError("a host path to create must be the source of a disk device", at: pointer + "/\(index)")
+            }
         }
     }
 

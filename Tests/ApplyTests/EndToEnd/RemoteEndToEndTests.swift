@@ -45,6 +45,22 @@ final class RemoteEndToEndTests: EndToEndTestCase {
         clientEnvironment["INCUS_SOCKET"] = "/nonexistent/unix.socket"
         clientEnvironment["INCUS_DIR"] = "/nonexistent"
 
+        // A bind source apply is to create when missing: a remote server's disk is out of its reach,
+        // so the plan is refused before any change, naming the path.
+        var bindPlan = plan
+        let missing = "/nonexistent-bind-source-\(project)"
+        bindPlan.instances["web-1"]?.devices["mount-data"] = ["type": "disk", "source": missing, "path": "/data"]
+        bindPlan.instances["web-1"]?.createHostPaths = [missing]
+        let bindPlanPath = NSTemporaryDirectory() + project + "-remote-bind.json"
+        try JanssonCoding.encode(bindPlan.jsonValue).write(toFile: bindPlanPath, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: bindPlanPath) }
+        let refused = Shell.run(
+            try CompilerBinary.applyPath(), ["--remote", "e2e", bindPlanPath], environment: clientEnvironment)
+        XCTAssertNotEqual(refused.status, 0, refused.stderr)
+        XCTAssertTrue(
+            refused.stderr.contains(missing) && refused.stderr.contains("Nothing was changed"), refused.stderr)
+        XCTAssertFalse(try names("/1.0/projects").contains(project), "nothing was created")
+
         let first = Shell.run(
             try CompilerBinary.applyPath(), ["--remote", "e2e", planPath], environment: clientEnvironment)
         XCTAssertEqual(first.status, 0, first.stderr)
