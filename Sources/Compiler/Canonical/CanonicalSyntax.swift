@@ -1,6 +1,6 @@
 /// Rewrites short syntaxes into compose's long syntax, file by file after each merge, the way
 /// compose-go's canonical transform does: ports, volumes, secrets, configs, devices, depends_on,
-/// env_file, networks, build, extends, include, and `external:` mappings of top-level resources.
+/// env_file, networks, gpus, build, extends, include, and `external:` mappings of top-level resources.
 ///
 /// `environment` and `labels` stay as written until `ConfigShape` turns them into mappings, because
 /// merging must still see their list items. A `lenient` transform leaves unparsable port and
@@ -103,6 +103,8 @@ struct CanonicalSyntax {
                 }
             }
             if pattern == .servicesDevicesItem { return Self.device(text, at: location) }
+            // `gpus: all`: one request for every GPU.
+            if pattern == .servicesGpus { return .sequence([.mapping([("count", node)], at: location)], at: location) }
         }
         if pattern == .servicesPorts, let items = node.sequence {
             var ports: [YAMLNode] = []
@@ -278,7 +280,8 @@ extension CanonicalSyntax {
         enum Name {
             case resource, includeItem, servicesBuild, servicesBuildAdditionalContexts, servicesBuildSecretsItem
             case servicesBuildSsh, servicesConfigsItem, servicesDependsOn, servicesDevicesItem, servicesDns
-            case servicesEnvFile, servicesExtends, servicesLabelFile, servicesModels, servicesNetworks, servicesPorts
+            case servicesEnvFile, servicesExtends, servicesGpus, servicesLabelFile, servicesModels, servicesNetworks
+            case servicesPorts
             case servicesSecretsItem, servicesVolumesItem
         }
 
@@ -291,6 +294,7 @@ extension CanonicalSyntax {
                 ("services.*.configs.[]", .servicesConfigsItem), ("services.*.depends_on", .servicesDependsOn),
                 ("services.*.devices.[]", .servicesDevicesItem), ("services.*.dns", .servicesDns),
                 ("services.*.env_file", .servicesEnvFile), ("services.*.extends", .servicesExtends),
+                ("services.*.gpus", .servicesGpus),
                 ("services.*.label_file", .servicesLabelFile), ("services.*.models", .servicesModels),
                 ("services.*.networks", .servicesNetworks), ("services.*.ports", .servicesPorts),
                 ("services.*.secrets.[]", .servicesSecretsItem), ("services.*.volumes.[]", .servicesVolumesItem),

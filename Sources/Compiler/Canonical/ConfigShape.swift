@@ -38,6 +38,8 @@ indirect enum ConfigShape {
     case ulimit
     /// `extra_hosts`: a list or mapping of host and address, printed as `host=address` items.
     case hostsList
+    /// A device request's `count`: a number, or `all`, printed as -1.
+    case deviceCount
     /// Anything else, passed through.
     case any
 }
@@ -85,11 +87,36 @@ extension ConfigShape {
     static let fileReference: ConfigShape = .object(
         ["source": .string, "target": .string, "uid": .string, "gid": .string, "mode": .fileMode], always: false)
 
+    /// `gpus` and `deploy.resources.reservations.devices` entries.
+    static let deviceRequests: ConfigShape = .list(
+        .object(
+            [
+                "capabilities": .stringList, "count": .deviceCount, "device_ids": .stringList, "driver": .string,
+                "options": .mapping,
+            ], always: true))
+
     static let resource: ConfigShape = .object(
         [
             "cpus": .float(single: true), "memory": .bytes, "pids": .integer(keepZero: false),
-            "devices": .list(.any), "generic_resources": .list(.any),
+            "devices": deviceRequests, "generic_resources": .list(.any),
         ], always: false)
+
+    /// `post_start` and `pre_stop` hooks, and a watch rule's `exec`.
+    static let hook: ConfigShape = .object(
+        [
+            "command": .command, "user": .string, "privileged": .bool(keepFalse: false), "working_dir": .string,
+            "environment": .mappingWithEquals,
+        ], always: true)
+
+    static let development: ConfigShape = .object(
+        [
+            "watch": .list(
+                .object(
+                    [
+                        "path": .string, "action": .string, "target": .string, "ignore": .stringList,
+                        "include": .stringList, "initial_sync": .bool(keepFalse: false), "exec": hook,
+                    ], always: true))
+        ], always: true)
 
     static let build: ConfigShape = .object(
         [
@@ -134,14 +161,16 @@ extension ConfigShape {
                         always: true),
                     "endpoint_mode": .string,
                 ], always: false),
-            "develop": .any, "device_cgroup_rules": .stringList,
+            "develop": development, "device_cgroup_rules": .stringList,
             "devices": .list(.object(["source": .string, "target": .string, "permissions": .string], always: false)),
             "dns": .stringList, "dns_opt": .stringList, "dns_search": .stringList, "dockerfile": .string,
-            "domainname": .string, "entrypoint": .command, "provider": .any, "environment": .mappingWithEquals,
+            "domainname": .string, "entrypoint": .command,
+            "provider": .object(["type": .string, "options": .map(.stringList)], always: true),
+            "environment": .mappingWithEquals,
             "env_file": .list(
                 .object(["path": .string, "required": .bool(keepFalse: true), "format": .string], always: true)),
             "expose": .stringList, "external_links": .stringList, "extra_hosts": .hostsList, "group_add": .stringList,
-            "gpus": .list(.any), "hostname": .string,
+            "gpus": deviceRequests, "hostname": .string,
             "healthcheck": .object(
                 [
                     "test": .healthTest, "timeout": .duration, "interval": .duration,
@@ -190,8 +219,8 @@ extension ConfigShape {
                         "tmpfs": .object(["size": .bytes, "mode": .integer(keepZero: false)], always: true),
                         "image": .object(["subpath": .string], always: true),
                     ], always: true)),
-            "volumes_from": .stringList, "working_dir": .string, "pre_start": .list(.any), "post_start": .list(.any),
-            "pre_stop": .list(.any),
+            "volumes_from": .stringList, "working_dir": .string, "pre_start": .list(.any), "post_start": .list(hook),
+            "pre_stop": .list(hook),
         ], always: true)
 
     static let fileObject: ConfigShape = .object(

@@ -144,6 +144,12 @@ struct ShapeApplier {
             }
             if hosts.isEmpty { return false }
             node = .sequence(hosts, at: location)
+        case .deviceCount:
+            if node.scalar?.text == "all" {
+                node = .integer(-1, at: location)
+            } else if let value = ValueConversions.integer(node) {
+                node = .integer(value, at: location)
+            }
         case .ulimit:
             if let value = ValueConversions.integer(node) {
                 node = .integer(value, at: location)
@@ -182,12 +188,12 @@ struct ShapeApplier {
         ["soft": .integer(keepZero: false), "hard": .integer(keepZero: false)], always: true)
 
     /// Struct fields compose-go holds by value, so they are printed (as `{}`) even when absent.
-    static let valueStructs: Set<String> = ["ipam", "resources", "placement"]
+    static let valueStructs: Set<String> = ["ipam", "resources", "placement", "exec"]
 
     /// `valueStructs.contains(key)` without hashing `key`: this runs for every field of every object.
     static func isValueStruct(_ key: String) -> Bool {
         switch key.utf8.count {
-        case 4: return key == "ipam"
+        case 4: return key == "ipam" || key == "exec"
         case 9: return key == "resources" || key == "placement"
         // Another length can only be equal (canonically) to one of them when it is not ASCII.
         default: return !key.utf8.allSatisfy { $0 < 0x80 } && valueStructs.contains(key)

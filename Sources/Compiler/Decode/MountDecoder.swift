@@ -24,6 +24,7 @@ enum MountDecoder {
                     && entry["bind"].map {
                         try $0["create_host_path"]?.expectBool(entryPath() + ".bind.create_host_path") ?? true
                     } ?? false,
+                volumeSubpath: entry["volume"]?["subpath"]?.locatedText,
                 tmpfsSize: kind == .tmpfs
                     ? try entry["tmpfs"]?["size"].map { try size($0, path: entryPath() + ".tmpfs.size") } : nil,
                 location: entry.location, index: index)

@@ -32,11 +32,22 @@ public enum ProjectDecoder {
         defer { StageTimings.mark("decode") }
         return ComposeProject(
             name: project.name, projectDirectory: project.projectDirectory, sourceFiles: project.sourceFiles,
-            warnings: project.warnings, incus: incus.block, storagePool: pool,
+            warnings: project.warnings + jobWarnings(model), incus: incus.block, storagePool: pool,
             services: try decoded.map { try $0.get() },
             networks: try (model["networks"]?.mapping ?? []).map(TopLevelDecoder.network),
             volumes: try (model["volumes"]?.mapping ?? []).map(TopLevelDecoder.volume),
             fileDefinitions: fileDefinitions)
+    }
+
+    /// Jobs (containers that run on a trigger) are valid compose, but apply deploys services only.
+    private static func jobWarnings(_ model: YAMLNode) -> [CompileWarning] {
+        (model["jobs"]?.mapping ?? []).map { job in
+            CompileWarning(
+                code: "unsupported-key",
+                message: "job '\(job.key)' is not deployed: compose-apply deploys services, not jobs and their"
+                    + " triggers",
+                at: job.keyLocation)
+        }
     }
 
     /// The top-level `secrets` or `configs`.

@@ -16,6 +16,8 @@ public struct Mount: Sendable {
     /// A bind mount whose missing source apply creates as a directory, as docker does: every short
     /// syntax bind, and a long one unless `bind.create_host_path` is false.
     public var createHostPath: Bool
+    /// `volume.subpath`: the part of the volume docker mounts.
+    public var volumeSubpath: Located<String>?
     /// `tmpfs.size` in bytes.
     public var tmpfsSize: Int64?
     public var location: SourceLocation

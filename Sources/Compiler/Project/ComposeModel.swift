@@ -97,11 +97,12 @@ public struct ComposeModel: Sendable {
         if purpose == .config { try ModelConsistency.check(model, allServices: allServices) }
         model = UnusedResources.apply(model)
         // Every input the model depends on, so the plan records each one's digest: the compose,
-        // extends and include files, the project's env files, and the services' env_file files.
+        // extends and include files, the project's env files, and the services' env and label files.
         var filesRead = loader.filesRead + sources.envFiles
         StageTimings.mark("profiles, unused")
         model = try ServiceEnvironment.apply(model, projectVariables: variables, filesRead: &filesRead)
-        StageTimings.mark("env_file")
+        model = try ServiceLabels.apply(model, filesRead: &filesRead)
+        StageTimings.mark("env_file, label_file")
         // Shaped in place, `model` having let go of the tree: held once, what stays is not copied.
         // A project is always kept, so only a null model (left as it is) could be left out.
         if !model.isNull {

@@ -33,6 +33,12 @@ struct MountDevices {
                 }
                 device["pool"] = volume.pool
                 device["source"] = volume.incusName
+                if let subpath = mount.volumeSubpath, !subpath.value.isEmpty {
+                    context.warn(
+                        "unsupported-mount",
+                        "volume.subpath '\(subpath.value)' is ignored: Incus mounts the whole volume '\(source.value)'"
+                            + " at \(target)", at: subpath.location)
+                }
             case .bind:
                 let source = mount.source?.value ?? ""
                 device["source"] = source

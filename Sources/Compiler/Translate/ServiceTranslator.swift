@@ -57,6 +57,12 @@ struct ServiceTranslator {
         }
         guard let image = service.image else {
             guard let buildKeyLocation = service.buildKeyLocation else {
+                if let provider = service.keys.first(where: { $0.value == "provider" }) {
+                    throw CompileError(
+                        "service '\(name)' is a provider service, run by a docker compose plugin; Incus has no such"
+                            + " plugins, so it cannot be deployed: give it an image:, or leave it out with a profile",
+                        at: provider.location, path: path + ".provider")
+                }
                 throw CompileError(
                     "service '\(name)' has no image: set image: to an OCI reference or x-incus.image: to an Incus image",
                     at: service.keyLocation, path: path)

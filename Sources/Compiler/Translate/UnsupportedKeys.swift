@@ -11,7 +11,7 @@ enum UnsupportedKeys {
     ]
 
     /// Keys the loader has resolved into others before translation.
-    static let resolvedByLoader: Set<String> = ["env_file", "extends", "profiles"]
+    static let resolvedByLoader: Set<String> = ["env_file", "extends", "label_file", "profiles"]
 
     /// Keys that change nothing a user could observe under Incus, with why.
     static let withoutEffect: [String: String] = [
@@ -47,7 +47,6 @@ enum UnsupportedKeys {
         "init": "Incus containers run their own init",
         "ipc": "Incus has no shared IPC namespaces",
         "isolation": "it applies to Windows containers",
-        "label_file": "its labels are not read; write them under labels:",
         "links": "service names resolve on the project's networks, but link aliases are not made",
         "logging": "Incus keeps the console log itself",
         "mem_reservation": "Incus has no memory reservation (limits.memory.enforce=soft makes the limit soft)",
