@@ -78,6 +78,9 @@ scripts/package-test.sh --build
 echo "== tests (Incus 6.0 LTS on the host)"
 swift test --skip-build --disable-swift-testing "$@"
 
+echo "== real projects of ../shared/corpus: compile, apply, re-apply with zero writes, destroy (Incus 6.0)"
+scripts/real-projects.sh | grep -Ev '^(pass|\|)'
+
 # The end-to-end tests again, inside each Incus 7 server's network namespace: its containers, published
 # ports and registry are reachable only from there.
 for series in "${incus7_series[@]}"; do

@@ -55,6 +55,15 @@ final class CompileErrorTests: XCTestCase {
                 + " (at services.web.ulimits.nofile)\n")
     }
 
+    func testStaticAddressThatIsTheNetworksOwn() throws {
+        XCTAssertEqual(
+            try compileError(
+                "services:\n  web:\n    image: nginx\n    networks:\n      front:\n        ipv4_address: 10.8.0.1\n"
+                    + "networks:\n  front:\n    ipam:\n      config:\n        - subnet: 10.8.0.0/24\n"),
+            "DIR/compose.yaml:6:23: error: ipv4_address 10.8.0.1 is the address of network 'front' itself (its"
+                + " gateway); give the instance another one (at services.web.networks.front.ipv4_address)\n")
+    }
+
     func testWrongType() throws {
         XCTAssertEqual(
             try compileError("services:\n  web:\n    image: nginx\n    ports: \"80:80\"\n"),

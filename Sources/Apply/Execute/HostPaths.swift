@@ -16,10 +16,30 @@ enum HostPaths {
         return "/"
     }
 
-    /// Refuses, before any change, an instance apply would create whose bind sources only the
-    /// server's machine can create: the server is remote.
-    static func checkCreatable(_ context: ApplyContext, existing: [String: ServerInstance]) throws {
-        guard serverRoot(context) == nil else { return }
+    /// Refuses, before any change, a plan whose bind sources cannot be there when the instances
+    /// need them: on a local server, a missing source apply may not create (long syntax without
+    /// `bind.create_host_path`, which docker does not create either); on a remote one, a source to
+    /// create for an instance apply would create.
+    static func check(_ context: ApplyContext, existing: [String: ServerInstance]) throws {
+        guard let root = serverRoot(context) else { return try refuseRemoteCreation(context, existing: existing) }
+        for name in context.plan.instances.keys.sorted() {
+            guard let instance = context.plan.instances[name] else { continue }
+            for device in instance.devices.keys.sorted() {
+                guard let disk = instance.devices[device], disk["type"] == "disk", disk["pool"] == nil,
+                    let source = disk["source"], source.hasPrefix("/"), !instance.createHostPaths.contains(source)
+                else { continue }
+                if !FileManager.default.fileExists(atPath: root == "/" ? source : root + source) {
+                    throw ApplyError.hostPath(
+                        instance: name, path: source,
+                        reason: "the mount is in long syntax without bind.create_host_path, so it is not created"
+                            + " (docker does not create it either). Create it, or give the mount"
+                            + " bind: {create_host_path: true}. Nothing was changed")
+                }
+            }
+        }
+    }
+
+    private static func refuseRemoteCreation(_ context: ApplyContext, existing: [String: ServerInstance]) throws {
         for name in context.plan.instances.keys.sorted() where existing[name] == nil {
             guard let path = context.plan.instances[name]?.createHostPaths.first else { continue }
             throw ApplyError.hostPath(

@@ -10,8 +10,8 @@ struct ServerSnapshot {
 }
 
 /// Read-only checks that refuse a plan before anything is created: OCI support, images, ownership
-/// of existing resources, presence of external networks and volumes, bind sources a remote server
-/// would lack.
+/// of existing resources, presence of external networks and volumes, bind sources that would be
+/// missing.
 enum Preflight {
     static func run(_ context: ApplyContext) throws -> ServerSnapshot {
         let plan = context.plan
@@ -55,7 +55,7 @@ enum Preflight {
         if snapshot.project != nil {
             snapshot.instances = try client.instances(project: context.project)
         }
-        try HostPaths.checkCreatable(context, existing: snapshot.instances)
+        try HostPaths.check(context, existing: snapshot.instances)
         return snapshot
     }
 

@@ -65,6 +65,15 @@ enum InstanceBuilder {
                         "a static \(composeKey) cannot be shared by \(names.count) replicas", at: addressNode.location,
                         path: "\(settingsPath()).\(composeKey)")
                 }
+                let gateway = attachment.network.plan.config[incusKey].map {
+                    String($0.split(separator: "/").first ?? "")
+                }
+                if gateway == address {
+                    throw CompileError(
+                        "\(composeKey) \(address) is the address of network '\(attachment.network.composeName)' itself"
+                            + " (its gateway); give the instance another one", at: addressNode.location,
+                        path: "\(settingsPath()).\(composeKey)")
+                }
                 if composeKey == "ipv4_address", let subnet = attachment.network.plan.config["ipv4.address"],
                     IPAddress.ipv4(address, isIn: subnet) == false
                 {

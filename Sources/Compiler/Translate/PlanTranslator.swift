@@ -37,6 +37,16 @@ public enum PlanTranslator {
         for network in networks.values {
             plan.networks[network.incusName] = network.plan
         }
+        // Incus pins a NIC's IPv6 address only through stateful DHCPv6 (it refuses the NIC otherwise),
+        // so a network where a service has a static ipv6_address gets it, unless x-incus says.
+        for service in services where service.networkMode == nil {
+            for attachment in service.networks where attachment.ipv6Address != nil {
+                guard let network = networks[attachment.network], !network.external, network.hasIPv6,
+                    plan.networks[network.incusName]?.config["ipv6.dhcp.stateful"] == nil
+                else { continue }
+                plan.networks[network.incusName]?.config["ipv6.dhcp.stateful"] = "true"
+            }
+        }
         let volumes = try VolumeTranslator.translate(project.volumes, context: &context)
         for volume in volumes.values { plan.volumes[volume.incusName] = volume.plan }
 
