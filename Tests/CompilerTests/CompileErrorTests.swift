@@ -64,6 +64,13 @@ final class CompileErrorTests: XCTestCase {
                 + " gateway); give the instance another one (at services.web.networks.front.ipv4_address)\n")
     }
 
+    func testUnknownCapability() throws {
+        XCTAssertEqual(
+            try compileError("services:\n  web:\n    image: nginx\n    cap_drop: [NET_RAWW]\n"),
+            "DIR/compose.yaml:4:16: error: unknown capability 'NET_RAWW'; did you mean 'NET_RAW'?"
+                + " (at services.web.cap_drop[0])\n")
+    }
+
     func testWrongType() throws {
         XCTAssertEqual(
             try compileError("services:\n  web:\n    image: nginx\n    ports: \"80:80\"\n"),

@@ -50,6 +50,8 @@ struct ServiceDecoder {
             labels: (node["labels"]?.mapping ?? []).map { ($0.key, $0.keyLocation, $0.value.scalarText ?? "") },
             sysctls: (node["sysctls"]?.mapping ?? []).map { ($0.key, $0.keyLocation, $0.value.scalarText ?? "") },
             ulimits: try resourceLimits(),
+            capabilitiesAdded: try locatedWords("cap_add"),
+            capabilitiesDropped: try locatedWords("cap_drop"),
             entrypoint: try words("entrypoint"),
             command: try words("command"),
             workingDirectory: try text("working_dir"),
@@ -78,6 +80,14 @@ struct ServiceDecoder {
     /// A list of words (`command`, `entrypoint`); `nil` when the key is absent or null.
     private func words(_ key: String) throws -> Located<[String]>? {
         try node[key].flatMap { $0.isNull ? nil : Located(try Self.words($0, path: "\(path).\(key)"), at: $0.location) }
+    }
+
+    /// The items of a list of strings, each with its position (none when absent or null).
+    private func locatedWords(_ key: String) throws -> [Located<String>] {
+        guard let list = node[key], !list.isNull else { return [] }
+        return try list.expectSequence("\(path).\(key)").enumerated().map {
+            Located(try $0.element.expectScalarText("\(path).\(key)[\($0.offset)]"), at: $0.element.location)
+        }
     }
 
     /// The text of every item of a list of strings (none for null).

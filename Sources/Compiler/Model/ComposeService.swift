@@ -40,6 +40,9 @@ public struct ComposeService: Sendable {
     public var sysctls: [(key: String, keyLocation: SourceLocation, value: String)]
     /// `ulimits`, in the order written.
     public var ulimits: [ResourceLimit]
+    /// `cap_add` and `cap_drop`, as written.
+    public var capabilitiesAdded: [Located<String>]
+    public var capabilitiesDropped: [Located<String>]
     /// `entrypoint` and `command` as words; `nil` when absent or null.
     public var entrypoint: Located<[String]>?
     public var command: Located<[String]>?

@@ -4,7 +4,8 @@ import Plan
 enum InstanceConfig {
     /// `ociImage` is the normalized reference of an OCI image, `nil` for an Incus image. Image values
     /// the config uses (the image's ENTRYPOINT or CMD) are added to `imageValues` as (token, property).
-    /// `rawLXC` gets the `raw.lxc` lines the service needs (variables set to the empty string).
+    /// `rawLXC` gets the `raw.lxc` lines the service needs (variables set to the empty string,
+    /// capabilities dropped).
     static func make(
         service: ComposeService, ociImage: String?, imageValues: inout [(token: String, property: String)],
         rawLXC: inout [String], context: inout TranslationContext
@@ -54,6 +55,7 @@ enum InstanceConfig {
         processSettings(service, ociImage: ociImage, to: &config, imageValues: &imageValues, context: &context)
         DNSSettings.apply(service, ociImage: ociImage, to: &config, context: &context)
         try KernelSettings.apply(service, to: &config)
+        rawLXC += try Capabilities.rawLXCLines(service)
         if service.privileged { config["security.privileged"] = "true" }
         return config
     }

@@ -4,7 +4,8 @@
 enum UnsupportedKeys {
     /// Keys translation maps to Incus config, devices or files (some with warnings of their own).
     static let mapped: Set<String> = [
-        "command", "configs", "container_name", "cpus", "depends_on", "deploy", "dns", "dns_opt", "dns_search",
+        "cap_add", "cap_drop", "command", "configs", "container_name", "cpus", "depends_on", "deploy", "dns", "dns_opt",
+        "dns_search",
         "domainname", "entrypoint", "environment", "healthcheck", "hostname", "image", "labels", "mac_address",
         "mem_limit", "network_mode", "networks", "pids_limit", "ports", "privileged", "pull_policy", "restart",
         "scale", "secrets", "shm_size", "sysctls", "tmpfs", "ulimits", "user", "volumes", "working_dir",
@@ -24,8 +25,6 @@ enum UnsupportedKeys {
         "annotations": "Incus has no annotations; labels become user.* config keys",
         "blkio_config": "use x-incus limits.disk.priority, or limits.read and limits.write on a disk",
         "build": "Incus cannot build images; the image: reference is used as it is",
-        "cap_add": "Incus containers do not take per-container capability lists",
-        "cap_drop": "Incus containers do not take per-container capability lists",
         "cgroup": "Incus manages each container's cgroup itself",
         "cgroup_parent": "Incus manages each container's cgroup itself",
         "cpu_count": "it applies to Windows containers; use cpus",
