@@ -125,25 +125,37 @@ struct ShapeApplier {
             }
             if isEmpty && !object.always { return false }
         case .hostsList:
-            var hosts: [YAMLNode] = []
+            // compose-go holds them as a map of host to addresses: printed sorted by host, each
+            // address without the brackets an IPv6 one may be written in.
+            var hosts: [(host: String, address: String, location: SourceLocation)] = []
             if let pairs = node.mapping {
                 for pair in pairs {
                     for address in pair.value.sequence ?? [pair.value] {
-                        hosts.append(.string("\(pair.key)=\(address.scalar?.text ?? "")", at: address.location))
+                        hosts.append((pair.key, address.scalar?.text ?? "", address.location))
                     }
                 }
             } else {
                 for item in node.sequence ?? [node] {
                     guard let text = item.scalar?.text else { continue }
-                    var entry = text
-                    if !text.contains("="), let colon = text.firstIndex(of: ":") {
-                        entry = text[..<colon] + "=" + text[text.index(after: colon)...]
+                    let separator = text.firstIndex(of: "=") ?? text.firstIndex(of: ":")
+                    guard let separator else {
+                        hosts.append((text, "", item.location))
+                        continue
                     }
-                    hosts.append(.string(entry, at: item.location))
+                    hosts.append(
+                        (String(text[..<separator]), String(text[text.index(after: separator)...]), item.location))
                 }
             }
             if hosts.isEmpty { return false }
-            node = .sequence(hosts, at: location)
+            let sorted = hosts.enumerated().sorted { ($0.element.host, $0.offset) < ($1.element.host, $1.offset) }
+            node = .sequence(
+                sorted.map { _, entry in
+                    var address = entry.address
+                    if address.hasPrefix("["), address.hasSuffix("]") {
+                        address = String(address.dropFirst().dropLast())
+                    }
+                    return .string("\(entry.host)=\(address)", at: entry.location)
+                }, at: location)
         case .deviceCount:
             if node.scalar?.text == "all" {
                 node = .integer(-1, at: location)

@@ -40,6 +40,8 @@ public struct ComposeService: Sendable {
     public var sysctls: [(key: String, keyLocation: SourceLocation, value: String)]
     /// `ulimits`, in the order written.
     public var ulimits: [ResourceLimit]
+    /// `extra_hosts`: host names and the address each resolves to, in order.
+    public var extraHosts: [(host: String, address: String, location: SourceLocation)]
     /// `cap_add` and `cap_drop`, as written.
     public var capabilitiesAdded: [Located<String>]
     public var capabilitiesDropped: [Located<String>]

@@ -36,7 +36,11 @@ enum InstanceBuilder {
 
         let nics = try NetworkInterface.make(for: service, replicaCount: names.count, namer: &namer, context: &context)
 
-        let files = try InstanceFiles.translate(compose, definitions: service.fileDefinitions, context: &context)
+        var files = try InstanceFiles.translate(compose, definitions: service.fileDefinitions, context: &context)
+        let gateway = nics.first?.network.plan.config["ipv4.address"].flatMap {
+            $0.split(separator: "/").first.map(String.init)
+        }
+        try InstanceFiles.addHostsFile(for: compose, gateway: gateway, to: &files, context: &context)
         var instances: [(String, PlanInstance)] = []
         for (replicaIndex, instanceName) in names.enumerated() {
             var devices = sharedDevices

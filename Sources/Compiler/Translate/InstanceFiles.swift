@@ -47,4 +47,43 @@ enum InstanceFiles {
         }
         return files
     }
+
+    /// `extra_hosts` as the /etc/hosts docker writes: the loopback names, then each host with its
+    /// address. `host-gateway`, docker's name for the host, is `gateway`: the address of the first
+    /// network's bridge on the host, when the plan fixes it.
+    static func addHostsFile(
+        for service: ComposeService, gateway: String?, to files: inout [String: PlanFile],
+        context: inout TranslationContext
+    ) throws {
+        guard !service.extraHosts.isEmpty else { return }
+        var text = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+        for (index, entry) in service.extraHosts.enumerated() {
+            var address =
+                entry.address.hasPrefix("[") && entry.address.hasSuffix("]")
+                ? String(entry.address.dropFirst().dropLast()) : entry.address
+            if address == "host-gateway" {
+                guard let gateway, IPAddress.isValid(gateway) else {
+                    context.warn(
+                        "host-gateway",
+                        "'\(entry.host)' is not written to /etc/hosts: host-gateway is the address of the network's"
+                            + " bridge, which Incus picks here; give the network a subnet to fix it", at: entry.location
+                    )
+                    continue
+                }
+                address = gateway
+            }
+            guard IPAddress.isValid(address), !entry.host.isEmpty, !entry.host.contains(where: \.isWhitespace) else {
+                throw CompileError(
+                    "extra_hosts entry '\(entry.host)=\(entry.address)' needs a host name and an IP address",
+                    at: entry.location, path: "\(service.path).extra_hosts[\(index)]")
+            }
+            text += "\(address)\t\(entry.host)\n"
+        }
+        guard files["/etc/hosts"] == nil else {
+            throw CompileError(
+                "extra_hosts and a secret or config both write /etc/hosts", at: service.extraHosts[0].location,
+                path: service.path + ".extra_hosts")
+        }
+        files["/etc/hosts"] = PlanFile(kind: "content", source: text, uid: "0", gid: "0", mode: "0644")
+    }
 }

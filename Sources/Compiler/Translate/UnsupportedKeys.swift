@@ -4,7 +4,8 @@
 enum UnsupportedKeys {
     /// Keys translation maps to Incus config, devices or files (some with warnings of their own).
     static let mapped: Set<String> = [
-        "cap_add", "cap_drop", "command", "configs", "container_name", "cpus", "depends_on", "deploy", "dns", "dns_opt",
+        "cap_add", "cap_drop", "command", "extra_hosts", "configs", "container_name", "cpus", "depends_on", "deploy",
+        "dns", "dns_opt",
         "dns_search",
         "domainname", "entrypoint", "environment", "healthcheck", "hostname", "image", "labels", "mac_address",
         "mem_limit", "network_mode", "networks", "pids_limit", "ports", "privileged", "pull_policy", "restart",
@@ -40,7 +41,6 @@ enum UnsupportedKeys {
         "device_cgroup_rules": "use raw.lxc lxc.cgroup2.devices.allow lines in x-incus",
         "devices": "host devices need Incus unix-char/unix-block devices; add them in x-incus or a profile",
         "external_links": "containers outside the project are not linked",
-        "extra_hosts": "Incus has no per-instance hosts entries",
         "gpus": "add an Incus gpu device in x-incus or a profile",
         "group_add": "Incus sets no supplementary groups; add the user to the group in the image",
         "init": "Incus containers run their own init",
