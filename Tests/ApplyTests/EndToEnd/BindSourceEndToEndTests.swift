@@ -8,23 +8,17 @@ import XCTest
 /// one with `bind.create_host_path: false` is left to the user, as docker leaves it.
 final class BindSourceEndToEndTests: ComposeDirectoryTestCase {
     func testMissingShortSyntaxBindSourceIsCreatedAsADirectory() throws {
-        let planPath = try compileProject(
+        let planPath = try compileServices(
             """
-            name: \(project)
-            services:
               web:
                 image: busybox
                 volumes:
                   - ./data/nested:/data
                 x-incus: {image: "local:compose-test"}
-            networks:
-              default:
-                x-incus: {ipv4.address: \(subnet), ipv4.nat: "false"}
             """)
         let plan = try ApplyRun.loadPlan(planPath)
         XCTAssertEqual(plan.instances["web-1"]?.createHostPaths, [directory + "/data/nested"])
-        let (first, firstLines) = run(planFile: planPath)
-        XCTAssertEqual(first.status, .success, firstLines.joined(separator: "\n"))
+        let firstLines = applySucceeds(planPath)
         XCTAssertTrue(
             firstLines.contains { $0.contains("created the missing bind mount source") },
             firstLines.joined(separator: "\n"))
@@ -37,10 +31,8 @@ final class BindSourceEndToEndTests: ComposeDirectoryTestCase {
     }
 
     func testLongSyntaxWithoutCreateHostPathIsNotCreated() throws {
-        let planPath = try compileProject(
+        let planPath = try compileServices(
             """
-            name: \(project)
-            services:
               web:
                 image: busybox
                 volumes:
@@ -49,9 +41,6 @@ final class BindSourceEndToEndTests: ComposeDirectoryTestCase {
                     target: /data
                     bind: {create_host_path: false}
                 x-incus: {image: "local:compose-test"}
-            networks:
-              default:
-                x-incus: {ipv4.address: \(subnet), ipv4.nat: "false"}
             """)
         XCTAssertEqual(try ApplyRun.loadPlan(planPath).instances["web-1"]?.createHostPaths, [])
     }

@@ -211,6 +211,31 @@ class ComposeDirectoryTestCase: EndToEndTestCase {
         destroyAfterwards(try ApplyRun.loadPlan(planPath))
         return planPath
     }
+
+    /// `compileProject` for a project of these `services:` (YAML indented by two spaces) on a default
+    /// network with the test subnet and no NAT.
+    func compileServices(_ services: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try compileProject(
+            "name: \(project)\nservices:\n" + services
+                + "\nnetworks:\n  default:\n    x-incus: {ipv4.address: \(subnet), ipv4.nat: \"false\"}\n",
+            file: file, line: line)
+    }
+
+    /// Applies the plan, which must succeed, and returns what apply printed.
+    @discardableResult
+    func applySucceeds(_ planPath: String, file: StaticString = #filePath, line: UInt = #line) -> [String] {
+        let (result, lines) = run(planFile: planPath)
+        XCTAssertEqual(result.status, .success, lines.joined(separator: "\n"), file: file, line: line)
+        return lines
+    }
+
+    /// Applies the plan again, which must send no write request.
+    func reapplyWritesNothing(_ planPath: String, file: StaticString = #filePath, line: UInt = #line) {
+        let (result, lines) = run(planFile: planPath)
+        XCTAssertEqual(
+            result.writeRequests, [], "re-apply writes nothing\n" + lines.joined(separator: "\n"), file: file,
+            line: line)
+    }
 }
 
 /// A `compose-apply` process started by a test.

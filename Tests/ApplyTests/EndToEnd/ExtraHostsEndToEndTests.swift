@@ -8,28 +8,21 @@ import XCTest
 final class ExtraHostsEndToEndTests: ComposeDirectoryTestCase {
     func testExtraHostsAreInTheContainersHostsFile() throws {
         let gateway = String(subnet.split(separator: "/").first ?? "")
-        let planPath = try compileProject(
+        let planPath = try compileServices(
             """
-            name: \(project)
-            services:
               web:
                 image: busybox
                 extra_hosts:
                   - "db.internal:10.0.0.5"
                   - "host.docker.internal:host-gateway"
                 x-incus: {image: "local:compose-test"}
-            networks:
-              default:
-                x-incus: {ipv4.address: \(subnet), ipv4.nat: "false"}
             """)
-        let (first, firstLines) = run(planFile: planPath)
-        XCTAssertEqual(first.status, .success, firstLines.joined(separator: "\n"))
+        applySucceeds(planPath)
         let hosts = incus(["exec", "web-1", "--project", project, "--", "cat", "/etc/hosts"])
         XCTAssertTrue(hosts.contains("10.0.0.5\tdb.internal\n"), hosts)
         XCTAssertTrue(hosts.contains("\(gateway)\thost.docker.internal\n"), hosts)
         XCTAssertTrue(hosts.hasPrefix("127.0.0.1\tlocalhost\n"), hosts)
 
-        let (second, secondLines) = run(planFile: planPath)
-        XCTAssertEqual(second.writeRequests, [], "re-apply writes nothing\n" + secondLines.joined(separator: "\n"))
+        reapplyWritesNothing(planPath)
     }
 }

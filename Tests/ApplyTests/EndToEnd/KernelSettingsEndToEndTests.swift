@@ -7,10 +7,8 @@ import XCTest
 /// first process's limits and capabilities, as docker sets them, and a re-apply writes nothing.
 final class KernelSettingsEndToEndTests: ComposeDirectoryTestCase {
     func testSysctlsAndUlimitsReachTheContainer() throws {
-        let planPath = try compileProject(
+        let planPath = try compileServices(
             """
-            name: \(project)
-            services:
               web:
                 image: busybox
                 sysctls:
@@ -26,12 +24,8 @@ final class KernelSettingsEndToEndTests: ComposeDirectoryTestCase {
                 cap_drop: [ALL]
                 cap_add: [CHOWN, NET_BIND_SERVICE]
                 x-incus: {image: "local:compose-test"}
-            networks:
-              default:
-                x-incus: {ipv4.address: \(subnet), ipv4.nat: "false"}
             """)
-        let (first, firstLines) = run(planFile: planPath)
-        XCTAssertEqual(first.status, .success, firstLines.joined(separator: "\n"))
+        applySucceeds(planPath)
         let sysctls = incus([
             "exec", "web-1", "--project", project, "--", "cat", "/proc/sys/net/core/somaxconn",
             "/proc/sys/net/ipv4/tcp_syncookies",
@@ -52,7 +46,6 @@ final class KernelSettingsEndToEndTests: ComposeDirectoryTestCase {
         XCTAssertNotEqual(effective("web-1") & 1, 0, "web keeps CHOWN")
         XCTAssertEqual(effective("worker-1"), 0x401)
 
-        let (second, secondLines) = run(planFile: planPath)
-        XCTAssertEqual(second.writeRequests, [], "re-apply writes nothing\n" + secondLines.joined(separator: "\n"))
+        reapplyWritesNothing(planPath)
     }
 }
