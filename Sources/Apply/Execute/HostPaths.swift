@@ -28,7 +28,7 @@ enum HostPaths {
                 guard let disk = instance.devices[device], disk["type"] == "disk", disk["pool"] == nil,
                     let source = disk["source"], source.hasPrefix("/"), !instance.createHostPaths.contains(source)
                 else { continue }
-                if !FileManager.default.fileExists(atPath: root == "/" ? source : root + source) {
+                if !FileManager.default.fileExists(atPath: path(source, under: root)) {
                     throw ApplyError.hostPath(
                         instance: name, path: source,
                         reason: "the mount is in long syntax without bind.create_host_path, so it is not created"
@@ -37,6 +37,11 @@ enum HostPaths {
                 }
             }
         }
+    }
+
+    /// `path` of the server's file system as seen from here.
+    private static func path(_ path: String, under root: String) -> String {
+        root == "/" ? path : root + path
     }
 
     private static func refuseRemoteCreation(_ context: ApplyContext, existing: [String: ServerInstance]) throws {
@@ -58,7 +63,7 @@ enum HostPaths {
             let root = serverRoot(context)
         else { return }
         for path in paths {
-            let local = root == "/" ? path : root + path
+            let local = Self.path(path, under: root)
             guard !FileManager.default.fileExists(atPath: local) else { continue }
             do {
                 try FileManager.default.createDirectory(

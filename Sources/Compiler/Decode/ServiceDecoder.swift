@@ -51,9 +51,9 @@ struct ServiceDecoder {
             sysctls: (node["sysctls"]?.mapping ?? []).map { ($0.key, $0.keyLocation, $0.value.scalarText ?? "") },
             ulimits: try resourceLimits(),
             extraHosts: try locatedWords("extra_hosts").map { entry in
-                // Shaped as docker prints them: `host=address`.
-                let parts = entry.value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "", entry.location)
+                // Shaped as docker prints them: `host=address`, IPv6 addresses without brackets.
+                let (host, address) = KeyValues.splitAtEquals(entry.value)
+                return (host, address ?? "", entry.location)
             },
             capabilitiesAdded: try locatedWords("cap_add"),
             capabilitiesDropped: try locatedWords("cap_drop"),

@@ -8,18 +8,9 @@ enum ServiceEnvironment {
     static func apply(
         _ model: YAMLNode, projectVariables: [String: String], filesRead: inout [String]
     ) throws -> YAMLNode {
-        guard var services = model["services"], services.mapping != nil else { return model }
-        var read: [String] = []
-        try services.updatePairs { pairs in
-            for index in pairs.indices {
-                pairs[index].value = try apply(
-                    service: pairs[index], projectVariables: projectVariables, filesRead: &read)
-            }
+        try model.replacingServices { service in
+            try apply(service: service, projectVariables: projectVariables, filesRead: &filesRead)
         }
-        filesRead += read
-        var result = model
-        result.set("services", services)
-        return result
     }
 
     /// One service with its env files folded in (unchanged without `env_file`).
@@ -74,6 +65,20 @@ enum ServiceEnvironment {
         service.set("environment", .mapping(result, at: service["environment"]?.location ?? service.location))
         service.remove("env_file")
         return service
+    }
+}
+
+extension YAMLNode {
+    /// The model with each service replaced by `transform` of it, in order (unchanged without
+    /// `services`).
+    func replacingServices(_ transform: (YAMLPair) throws -> YAMLNode) rethrows -> YAMLNode {
+        guard var services = self["services"], services.mapping != nil else { return self }
+        try services.updatePairs { pairs in
+            for index in pairs.indices { pairs[index].value = try transform(pairs[index]) }
+        }
+        var result = self
+        result.set("services", services)
+        return result
     }
 }
 

@@ -4,17 +4,7 @@
 enum ServiceLabels {
     /// `filesRead` gets every label file read, so the plan can record its digest.
     static func apply(_ model: YAMLNode, filesRead: inout [String]) throws -> YAMLNode {
-        guard var services = model["services"], services.mapping != nil else { return model }
-        var read: [String] = []
-        try services.updatePairs { pairs in
-            for index in pairs.indices where pairs[index].value["label_file"] != nil {
-                pairs[index].value = try apply(service: pairs[index], filesRead: &read)
-            }
-        }
-        filesRead += read
-        var result = model
-        result.set("services", services)
-        return result
+        try model.replacingServices { service in try apply(service: service, filesRead: &filesRead) }
     }
 
     private static func apply(service pair: YAMLPair, filesRead: inout [String]) throws -> YAMLNode {

@@ -58,9 +58,7 @@ enum InstanceFiles {
         guard !service.extraHosts.isEmpty else { return }
         var text = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
         for (index, entry) in service.extraHosts.enumerated() {
-            var address =
-                entry.address.hasPrefix("[") && entry.address.hasSuffix("]")
-                ? String(entry.address.dropFirst().dropLast()) : entry.address
+            var address = entry.address
             if address == "host-gateway" {
                 guard let gateway, IPAddress.isValid(gateway) else {
                     context.warn(
