@@ -60,10 +60,14 @@ die() {
 
 # shellcheck source=lib/apt-sources.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/apt-sources.sh"
+# shellcheck source=lib/detach.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/detach.sh"
 # shellcheck source=lib/test-image.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/test-image.sh"
 # shellcheck source=lib/rootfs.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/rootfs.sh"
+# shellcheck source=lib/oci-registry.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/oci-registry.sh"
 
 # The mirror URI of the entry that serves the host's own release: Debian keeps every suite there.
 host_mirror() {
@@ -134,20 +138,18 @@ cmd_install() {
     log "rootfs ready: incus $(chroot "$ROOT" dpkg-query -W -f '${Version}' incus-base)"
 }
 
-# A self-signed P-256 certificate for 127.0.0.1, trusted by the rootfs's CA store: incusd runs skopeo,
-# which refuses registries it cannot verify (OCI remotes are https only).
+# The registry's certificate (scripts/lib/oci-registry.sh), trusted by the rootfs's CA store: incusd runs
+# skopeo, which refuses registries it cannot verify.
 install_registry_config() {
     local dir=$ROOT/etc/docker/registry
     if [[ ! -s $dir/compose-test.crt ]]; then
         mkdir -p "$dir" "$ROOT/var/lib/compose-test-registry"
-        chroot "$ROOT" openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
-            -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
-            -keyout /etc/docker/registry/compose-test.key -out /etc/docker/registry/compose-test.crt 2>/dev/null
+        registry_certificate "$dir/compose-test.key" "$dir/compose-test.crt" "${REGISTRY%:*}"
         cp "$dir/compose-test.crt" "$ROOT/usr/local/share/ca-certificates/compose-test-registry.crt"
         chroot "$ROOT" update-ca-certificates >/dev/null 2>&1
     fi
-    printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: /var/lib/compose-test-registry\n  delete:\n    enabled: true\nhttp:\n  addr: %s\n  tls:\n    certificate: /etc/docker/registry/compose-test.crt\n    key: /etc/docker/registry/compose-test.key\n' \
-        "$REGISTRY" >"$dir/compose-test.yml"
+    registry_config /var/lib/compose-test-registry /etc/docker/registry/compose-test.crt \
+        /etc/docker/registry/compose-test.key >"$dir/compose-test.yml"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -195,7 +197,7 @@ start_daemon() {
         log "starting incusd in netns $NETNS"
         # In the netns' own mount namespace: the rootfs bound onto itself, /proc, the netns's sysfs,
         # cgroups, /dev and a fresh /run, then pivot_root into it.
-        setsid ip netns exec "$NETNS" bash -c 'set -e; root=$1; path=$2
+        (detach ip netns exec "$NETNS" bash -c 'set -e; root=$1; path=$2
             mount --make-rslave /
             mount --bind "$root" "$root"
             mount -t proc proc "$root/proc"
@@ -206,7 +208,7 @@ start_daemon() {
             mkdir -p "$root/.oldroot" "$root/var/log/incus"
             cd "$root"; pivot_root . .oldroot; cd /; umount -l /.oldroot
             exec env -i PATH="$path" HOME=/root LANG=C.UTF-8 /usr/libexec/incus/incusd --group root \
-                --logfile=/var/log/incus/incusd.log' _ "$ROOT" "$CHROOT_PATH" </dev/null >"$STATE/incusd.out" 2>&1 &
+                --logfile=/var/log/incus/incusd.log' _ "$ROOT" "$CHROOT_PATH") </dev/null >"$STATE/incusd.out" 2>&1 &
         echo $! >"$STATE/incusd.pid"
     fi
     local i
@@ -244,61 +246,15 @@ ensure_server_objects() {
 
 start_registry() {
     if ! recorded_pid registry docker-registry >/dev/null; then
-        setsid nsenter -t "$(daemon_pid)" -m -n env -i PATH=$CHROOT_PATH HOME=/root \
-            docker-registry serve /etc/docker/registry/compose-test.yml </dev/null >"$STATE/registry.log" 2>&1 &
+        (detach nsenter -t "$(daemon_pid)" -m -n env -i PATH=$CHROOT_PATH HOME=/root \
+            docker-registry serve /etc/docker/registry/compose-test.yml) </dev/null >"$STATE/registry.log" 2>&1 &
         echo $! >"$STATE/registry.pid"
     fi
-    local i
-    for ((i = 0; i < 100; i++)); do
-        in_namespace curl -fsS -o /dev/null "https://$REGISTRY/v2/" 2>/dev/null && return 0
-        sleep 0.2
-    done
-    die "the registry does not answer on $REGISTRY; see $STATE/registry.log"
+    registry_wait || die "the registry does not answer on $REGISTRY; see $STATE/registry.log"
 }
 
-# Builds OCI image $1 (name:tag) in the namespace with umoci and pushes it with skopeo. $2 is a shell
-# snippet run in the image's rootfs directory ($r) before repacking; the rest are umoci config flags.
-push_oci_image() {
-    local reference=$1 prepare=$2
-    shift 2
-    in_namespace skopeo inspect -n "docker://$REGISTRY/$reference" >/dev/null 2>&1 && return 0
-    in_namespace sh -ec 'reference=$1; registry=$2; prepare=$3; shift 3
-        work=$(mktemp -d); layout=$work/layout; bundle=$work/bundle
-        umoci init --layout "$layout"; umoci new --image "$layout:1"
-        umoci unpack --image "$layout:1" "$bundle" >/dev/null
-        r=$bundle/rootfs; mkdir -p "$r/bin" "$r/etc" "$r/tmp" "$r/var/www" "$r/root"
-        cp /bin/busybox "$r/bin/busybox"
-        for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$r/bin/$applet"; done
-        printf "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n" > "$r/etc/passwd"
-        printf "root:x:0:\nnogroup:x:65534:\n" > "$r/etc/group"
-        eval "$prepare"
-        umoci repack --image "$layout:1" "$bundle"
-        umoci config --image "$layout:1" "$@"
-        umoci gc --layout "$layout"
-        skopeo copy -q --insecure-policy "oci:$layout:1" "docker://$registry/$reference"
-        rm -rf "$work"' _ "$reference" "$REGISTRY" "$prepare" "$@"
-    log "pushed OCI image $REGISTRY/$reference"
-}
-
-push_test_images() {
-    push_oci_image compose-test/httpd:1 'hostname > /dev/null' \
-        --config.entrypoint /bin/sh --config.entrypoint -c \
-        --config.entrypoint 'hostname > /var/www/index.html; exec httpd -f -p 80 -h /var/www' \
-        --config.exposedports 80/tcp --config.env PATH=/bin
-    # shellcheck disable=SC2016  # expanded in the image's shell, not here
-    push_oci_image compose-test/entry-cmd:1 \
-        'printf "#!/bin/sh\necho \"entry-ran \$*\" > /var/www/entry.txt\nhostname > /var/www/index.html\nexec \"\$@\"\n" > "$r/bin/entry.sh"; chmod 755 "$r/bin/entry.sh"' \
-        --config.entrypoint /bin/entry.sh \
-        --config.cmd httpd --config.cmd -f --config.cmd -p --config.cmd 80 --config.cmd -h --config.cmd /var/www \
-        --config.exposedports 80/tcp --config.env PATH=/bin --config.env GREETING=from-image
-}
-
-# The host's CA bundle plus the registry's certificate: what compose-apply (on the host side of the
-# socket) verifies the registry with.
-write_ca_bundle() {
-    cat /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/docker/registry/compose-test.crt" >"$STATE/ca-bundle.crt" 2>/dev/null ||
-        cp "$ROOT/etc/docker/registry/compose-test.crt" "$STATE/ca-bundle.crt"
-}
+# umoci, skopeo and curl for scripts/lib/oci-registry.sh: beside the daemon, where the registry listens.
+oci_run() { in_namespace "$@"; }
 
 print_env() {
     printf 'export INCUS_DIR=%q; export INCUS_SOCKET=%q; export INCUS_TEST_NETNS=%q; ' "$INCUS_STATE" "$SOCKET" "$NETNS"
@@ -312,7 +268,7 @@ cmd_start() {
     ensure_server_objects
     start_registry
     push_test_images
-    write_ca_bundle
+    write_ca_bundle "$STATE/ca-bundle.crt" "$ROOT/etc/docker/registry/compose-test.crt"
     log "ready: incus $(server_version), socket $SOCKET, netns $NETNS"
     print_env
 }
