@@ -3,7 +3,8 @@
 # from bookworm-backports, Incus 7 in Debian rootfs), starts the private servers, builds, and runs
 # every test: all of them against the host's Incus 6.0 LTS, then the end-to-end tests against Incus
 # 7.0 LTS (scripts/incus7-env.sh, in its own network namespace with a registry of OCI test images)
-# and, with `--incus all`, against the newest 7.x feature release as well.
+# and, with `--incus all`, against the newest 7.x feature release as well, and the cluster tests
+# against a 3-member Incus 7.0 LTS cluster (scripts/incus-cluster-env.sh).
 #
 # usage: scripts/test.sh [--keep-incus] [--incus lts|all] [swift test arguments...]
 set -euo pipefail
@@ -47,6 +48,7 @@ eval "$(scripts/incus-test-env.sh env)"
 stop_servers() {
   scripts/incus-test-env.sh stop >/dev/null 2>&1 || true
   for series in "${incus7_series[@]}"; do INCUS7_SERIES=$series scripts/incus7-env.sh stop >/dev/null 2>&1 || true; done
+  scripts/incus-cluster-env.sh stop >/dev/null 2>&1 || true
 }
 if [ "$keep_incus" = false ]; then
   trap stop_servers EXIT
@@ -91,3 +93,11 @@ for series in "${incus7_series[@]}"; do
     INCUS7_SERIES="$series" swift test --skip-build --disable-swift-testing --filter 'EndToEndTests|CommandLineTests' "$@"
   if [ "$keep_incus" = false ]; then INCUS7_SERIES=$series scripts/incus7-env.sh stop >/dev/null 2>&1; fi
 done
+
+# A project on an Incus cluster: three 7.0 LTS members in network namespaces of their own (from the
+# LTS rootfs), a registry every member reaches; the tests run in the host's namespace.
+scripts/incus-cluster-env.sh start >/dev/null
+echo "== cluster end-to-end tests (3 members, Incus 7.0 LTS)"
+INCUS_TEST_ENV_SCRIPT=scripts/incus-cluster-env.sh swift test --skip-build --disable-swift-testing \
+  --filter ClusterEndToEndTests "$@"
+if [ "$keep_incus" = false ]; then scripts/incus-cluster-env.sh stop >/dev/null 2>&1; fi

@@ -45,6 +45,8 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
     case locked(project: String, holder: String, waited: Int)
     /// SIGINT or SIGTERM: the stage or instance that was not started.
     case interrupted(before: String)
+    /// A cluster target (`x-incus.target`, `--target`) that cannot be used on this server.
+    case placement(target: String, reason: String)
 
     public var description: String {
         switch self {
@@ -115,6 +117,8 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
                 + ". Compile it again (compose-compile) and review the new plan. No request was sent."
         case .interrupted(let stage):
             return "interrupted before \(stage); run apply again to finish"
+        case .placement(let target, let reason):
+            return "cluster target \(target): \(reason). Nothing was changed."
         case .locked(let project, let holder, let waited):
             return "project \(project) is being applied by \(holder); waited \(waited) s (--lock-timeout). "
                 + "If that apply is gone, remove the lock with `incus project unset \(project) user.compose.lock`."

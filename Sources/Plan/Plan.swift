@@ -55,10 +55,14 @@ public struct PlanSourceFile: Equatable, Sendable {
 public struct PlanProject: Equatable, Sendable {
     public var name: String
     public var config: [String: String]
+    /// `x-incus.target`: on an Incus cluster, the member (`m3`) or cluster group (`@fast`) where the
+    /// whole project runs; `nil` lets Incus choose a member for it (see docs/clusters.md).
+    public var target: String?
 
-    public init(name: String, config: [String: String]) {
+    public init(name: String, config: [String: String], target: String? = nil) {
         self.name = name
         self.config = config
+        self.target = target
     }
 }
 
@@ -143,11 +147,15 @@ public struct PlanInstance: Equatable, Sendable {
     /// Sources of bind mounts (disk devices) that apply creates as directories when they are
     /// missing on a local server, as docker creates them; sorted.
     public var createHostPaths: [String]
+    /// The service's `x-incus.target`: on a cluster, the member or `@group` this instance runs on
+    /// instead of the project's; `nil` follows the project.
+    public var target: String?
 
     public init(
         service: String, replica: Int64, image: PlanImage, config: [String: String],
         devices: [String: [String: String]], dependsOn: [String], files: [String: PlanFile] = [:],
-        healthcheck: PlanHealthcheck? = nil, waitFor: [String: String] = [:], createHostPaths: [String] = []
+        healthcheck: PlanHealthcheck? = nil, waitFor: [String: String] = [:], createHostPaths: [String] = [],
+        target: String? = nil
     ) {
         self.service = service
         self.replica = replica
@@ -159,6 +167,7 @@ public struct PlanInstance: Equatable, Sendable {
         self.healthcheck = healthcheck
         self.waitFor = waitFor
         self.createHostPaths = createHostPaths
+        self.target = target
     }
 }
 

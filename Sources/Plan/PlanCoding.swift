@@ -22,7 +22,10 @@ extension Plan {
                 "files": .array(
                     source.files.map { .object(["path": .string($0.path), "sha256": .string($0.sha256)]) }),
             ]),
-            "project": .object(["name": .string(project.name), "config": .stringMap(project.config)]),
+            "project": .object(
+                ["name": .string(project.name), "config": .stringMap(project.config)].merging(
+                    project.target.map { ["target": .string($0)] } ?? [:]
+                ) { first, _ in first }),
             "placeholders": .object(
                 placeholders.mapValues {
                     $0.isImageValue
@@ -85,6 +88,7 @@ extension Plan {
                 if !instance.createHostPaths.isEmpty {
                     members["create_host_paths"] = .array(instance.createHostPaths.map { .string($0) })
                 }
+                if let target = instance.target { members["target"] = .string(target) }
                 return .object(members)
             })
         return .object(document)
@@ -107,7 +111,9 @@ extension Plan {
         let projectReader = try root.object("project")
         self.init(
             source: PlanSource(projectDirectory: try sourceReader.string("project_directory"), files: files),
-            project: PlanProject(name: try projectReader.string("name"), config: try projectReader.stringMap("config")))
+            project: PlanProject(
+                name: try projectReader.string("name"), config: try projectReader.stringMap("config"),
+                target: try projectReader.optionalString("target")))
         self.format = format
         for (name, network) in try root.members("networks") {
             networks[name] = PlanNetwork(
@@ -160,6 +166,7 @@ extension Plan {
             if instance.value.objectValue?["create_host_paths"] != nil {
                 planInstance.createHostPaths = try instance.array("create_host_paths").map { try $0.asString() }
             }
+            planInstance.target = try instance.optionalString("target")
             instances[name] = planInstance
         }
         for (token, placeholder) in try root.members("placeholders") {
@@ -218,6 +225,11 @@ struct PlanReader {
     }
 
     func string(_ key: String) throws -> String { try child(key).asString() }
+
+    /// A string member that may be absent.
+    func optionalString(_ key: String) throws -> String? {
+        value.objectValue?[key] == nil ? nil : try string(key)
+    }
 
     func integer(_ key: String) throws -> Int64 {
         let member = try child(key)

@@ -2,6 +2,7 @@ import Apply
 import ArgumentParser
 import BuildInfo
 import Foundation
+import Plan
 
 /// `compose-apply`: converges an Incus server to a plan written by `compose-compile`, and shows what
 /// it made by compose service name.
@@ -279,6 +280,14 @@ struct Converge: ParsableCommand {
     @Option(help: "With --wait: seconds to wait at most.")
     var waitTimeout: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "On an Incus cluster: the member (or @group) to run the project on, instead of the plan's x-incus.target.",
+            discussion: "The member is recorded on the project; moving a project stops, moves and starts its"
+                + " instances and moves its volumes with their data.",
+            valueName: "member|@group"))
+    var target: String?
+
     func validate() throws {
         guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1") }
         guard addressTimeout >= 1 else { throw ValidationError("--address-timeout must be at least 1") }
@@ -287,6 +296,9 @@ struct Converge: ParsableCommand {
         guard !volumes || destroy else { throw ValidationError("--volumes only goes with --destroy") }
         guard waitTimeout == nil || wait else { throw ValidationError("--wait-timeout only goes with --wait") }
         guard (waitTimeout ?? 1) >= 1 else { throw ValidationError("--wait-timeout must be at least 1") }
+        guard target.map(PlacementRules.isValidTarget) ?? true else {
+            throw ValidationError("--target takes a cluster member name or @ and a cluster group name")
+        }
     }
 
     func run() throws {
@@ -303,6 +315,7 @@ struct Converge: ParsableCommand {
         options.wait = wait
         options.waitTimeout = waitTimeout
         options.services = services
+        options.target = target
         options.environment = ProcessInfo.processInfo.environment
         let invocation = ApplyInvocation(
             planPath: plan, socket: server.socket, remote: server.remote, options: options)

@@ -55,6 +55,27 @@ final class CompileErrorTests: XCTestCase {
                 + " (at services.web.ulimits.nofile)\n")
     }
 
+    func testClusterTargetsThatSplitANetworkOrAVolume() throws {
+        XCTAssertEqual(
+            try compileError(
+                "services:\n  web:\n    image: nginx\n  db:\n    image: postgres\n    x-incus:\n      target: m2\n"),
+            "DIR/compose.yaml:7:15: error: services 'db' (x-incus.target m2) and 'web' (the member Incus chooses)"
+                + " share network 'default', but a network does not span Incus cluster members; give 'db' networks"
+                + " and volumes of its own, or the same target (at services.db.x-incus.target)\n")
+        XCTAssertEqual(
+            try compileError(
+                "x-incus:\n  target: m1\nservices:\n  web:\n    image: nginx\n    network_mode: none\n"
+                    + "    volumes: [data:/data]\n  db:\n    image: postgres\n    network_mode: none\n"
+                    + "    volumes: [data:/var/lib/db]\n    x-incus: {target: \"@fast\"}\nvolumes:\n  data:\n"),
+            "DIR/compose.yaml:12:23: error: services 'db' (x-incus.target @fast) and 'web' (the project's target m1)"
+                + " share volume 'data', but a volume does not span Incus cluster members; give 'db' networks and"
+                + " volumes of its own, or the same target (at services.db.x-incus.target)\n")
+        XCTAssertEqual(
+            try compileError("x-incus:\n  target: m 1\nservices:\n  web:\n    image: nginx\n"),
+            "DIR/compose.yaml:2:11: error: x-incus.target takes a cluster member name (m1) or @ and a cluster group"
+                + " name (@fast), not 'm 1' (at x-incus.target)\n")
+    }
+
     func testStaticAddressThatIsTheNetworksOwn() throws {
         XCTAssertEqual(
             try compileError(
@@ -80,7 +101,7 @@ final class CompileErrorTests: XCTestCase {
     func testUnknownUndottedIncusOption() throws {
         XCTAssertEqual(
             try compileError("services:\n  web:\n    image: nginx\n    x-incus:\n      natproxy: true\n"),
-            "DIR/compose.yaml:5:7: error: unknown x-incus option 'natproxy' (options: image, nat-proxy; Incus config"
+            "DIR/compose.yaml:5:7: error: unknown x-incus option 'natproxy' (options: image, nat-proxy, target; Incus config"
                 + " keys contain a dot, such as limits.cpu) (at services.web.x-incus.natproxy)\n")
     }
 

@@ -43,6 +43,20 @@ final class PlanValidatorTests: XCTestCase {
         expectError(document(plan), pointer: "/instances/web-1/create_host_paths/0")
     }
 
+    func testClusterTargetsRoundTripAndMayNotSplitANetwork() throws {
+        var plan = PlanFixtures.web(project: "demo", network: "demo-net", replicas: 2)
+        plan.project.target = "@fast"
+        XCTAssertEqual(try PlanValidator.load(document(plan)), plan)
+        plan.project.target = "m 1"
+        expectError(document(plan), pointer: "/project/target")
+        plan.project.target = "m1"
+        // web-2 on another member than web-1, with which it shares the network.
+        plan.instances["web-2"]?.target = "m2"
+        expectError(document(plan), pointer: "/instances/web-2/target")
+        plan.instances["web-1"]?.target = "m2"
+        XCTAssertEqual(try PlanValidator.load(document(plan)), plan)
+    }
+
     func testUnknownFormat() {
         guard case .object(var members) = document(PlanFixtures.web(project: "demo", network: "n")) else {
             return XCTFail("plan is not an object")

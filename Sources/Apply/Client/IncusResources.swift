@@ -12,12 +12,21 @@ public struct ServerInfo: Sendable, Equatable {
     /// `environment.server_pid`: the daemon's process, through which apply reaches the server's
     /// file system when it runs on this machine.
     public var processID: Int?
+    /// `environment.server_clustered`: the server is a member of an Incus cluster.
+    public var clustered: Bool
+    /// `environment.server_name`: on a cluster, the member apply talks to.
+    public var serverName: String
 
-    public init(version: String, extensions: Set<String>, architectures: [String] = [], processID: Int? = nil) {
+    public init(
+        version: String, extensions: Set<String>, architectures: [String] = [], processID: Int? = nil,
+        clustered: Bool = false, serverName: String = ""
+    ) {
         self.version = version
         self.extensions = extensions
         self.architectures = architectures
         self.processID = processID
+        self.clustered = clustered
+        self.serverName = serverName
     }
 }
 
@@ -32,6 +41,9 @@ public struct ServerInstance: Sendable, Equatable {
     public var description: String
     /// The whole object, to send back unchanged fields on update.
     public var raw: JSONValue
+
+    /// On a cluster, the member the instance is on (`location`); empty on a single server.
+    public var location: String { raw["location"]?.stringValue ?? "" }
 }
 
 /// A network, a storage volume or a project: a name with a string config.
@@ -40,6 +52,9 @@ public struct ServerObject: Sendable, Equatable {
     public var config: [String: String]
     public var description: String
     public var raw: JSONValue
+
+    /// On a cluster, the member holding a volume on a local pool (`location`); empty otherwise.
+    public var location: String { raw["location"]?.stringValue ?? "" }
 }
 
 extension IncusClient {
@@ -49,9 +64,12 @@ extension IncusClient {
         let extensions = (metadata["api_extensions"]?.arrayValue ?? []).compactMap(\.stringValue)
         let version = metadata["environment"]?["server_version"]?.stringValue ?? "unknown"
         let architectures = (metadata["environment"]?["architectures"]?.arrayValue ?? []).compactMap(\.stringValue)
-        let processID = metadata["environment"]?["server_pid"]?.integerValue.map { Int($0) }
+        let environment = metadata["environment"]
+        let processID = environment?["server_pid"]?.integerValue.map { Int($0) }
         return ServerInfo(
-            version: version, extensions: Set(extensions), architectures: architectures, processID: processID)
+            version: version, extensions: Set(extensions), architectures: architectures, processID: processID,
+            clustered: environment?["server_clustered"]?.boolValue ?? false,
+            serverName: environment?["server_name"]?.stringValue ?? "")
     }
 
     /// Every instance of `project`, keyed by name.

@@ -131,7 +131,7 @@ public enum ApplyRun {
             switch error {
             case .ociUnsupported, .imageUnavailable, .nothingToRun, .missingImage, .unknownImageRemote, .notOwned,
                 .missingExternal, .volumeInOtherPool, .clientConfig,
-                .fileSource, .hostPath, .locked:
+                .fileSource, .hostPath, .locked, .placement:
                 return .refused
             case .sourceChanged:
                 return .invalidPlan

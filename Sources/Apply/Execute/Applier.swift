@@ -22,6 +22,7 @@ public enum Applier {
             plan: plan, client: client, options: options, reporter: reporter, readFiles: true)
         // Read-only checks first: a refused plan leaves no trace, not even a lock.
         let firstLook = try Preflight.run(context)
+        _ = try ClusterPlacement.resolve(context, snapshot: firstLook, askingIncus: false)
         var lock: ProjectLock?
         // Released however the run ends (a failure after this point included).
         defer { lock?.release() }
@@ -31,7 +32,7 @@ public enum Applier {
             reporter.note("note: project \(context.project) is locked by an apply: \(holder)")
         }
         // Read again under the lock: what an apply that held it before left behind.
-        let snapshot = options.dryRun ? firstLook : try Preflight.run(context)
+        var snapshot = options.dryRun ? firstLook : try Preflight.run(context)
         context.pause(at: "locked")
         if !options.recreate {
             for (token, value) in AddressDiscovery.pinnedValues(plan: plan, server: snapshot.instances) {
@@ -46,10 +47,15 @@ public enum Applier {
         if lock?.createdProject != true {
             try SharedResources.convergeProject(context, existing: snapshot.project)
         }
+        context.placement = try ClusterPlacement.resolve(context, snapshot: snapshot, askingIncus: true)
+        try context.placement?.record(context)
         context.pause(at: "after-project")
         try Interruption.check(before: "networks")
         try SharedResources.convergeNetworks(context, existing: snapshot.networks)
         context.pause(at: "after-networks")
+        try Interruption.check(before: "cluster moves")
+        try ClusterMoves.run(context, snapshot: &snapshot)
+        let converging = snapshot
         try Interruption.check(before: "storage volumes")
         try SharedResources.convergeVolumes(context, existing: snapshot.volumes)
         context.pause(at: "after-volumes")
@@ -62,7 +68,7 @@ public enum Applier {
         let failures = Scheduler(dependencies: dependencies).run(workers: options.parallel) { name in
             try Interruption.check(before: context.describeInstance(name))
             reporter.progress("instances: \(progress.started()) of \(total) started, converging \(name)")
-            try converger.converge(name, existing: snapshot.instances[name])
+            try converger.converge(name, existing: converging.instances[name])
         }
         guard failures.isEmpty else {
             reportNotDone(context, failures: failures)
@@ -78,7 +84,7 @@ public enum Applier {
         try Interruption.check(before: "removals")
         // Converging some services leaves the rest of the project as it is.
         if options.services.isEmpty {
-            try removeStaleInstances(context, snapshot: snapshot)
+            try removeStaleInstances(context, snapshot: converging)
             if snapshot.project != nil || !options.dryRun {
                 try SharedResources.removeStaleNetworks(context)
             }

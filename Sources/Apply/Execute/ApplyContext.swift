@@ -20,6 +20,9 @@ final class ApplyContext: @unchecked Sendable {
     /// Instances whose pinned address is outside its network's (changed) subnet: they take a new
     /// lease and are pinned again. Set before instances are converged, read-only then.
     var addressesToRenew: Set<String> = []
+    /// On a cluster, the member of each instance and volume; set before networks are converged,
+    /// read-only then. `nil` on a single server.
+    var placement: ClusterPlacement?
 
     init(
         client: IncusClient, plan: Plan, options: ApplyOptions, reporter: Reporter, server: ServerInfo,
@@ -38,6 +41,16 @@ final class ApplyContext: @unchecked Sendable {
 
     /// The Incus project of every instance and volume.
     var project: String { plan.project.name }
+
+    /// `?target=MEMBER` for creating instance or volume `name` on its member; empty off a cluster.
+    func targetQuery(instance name: String) -> String {
+        placement?.memberOfInstance[name].map { "?target=" + IncusClient.queryEncoded($0) } ?? ""
+    }
+
+    /// `?target=MEMBER` for storage volume `name`; empty off a cluster.
+    func targetQuery(volume name: String) -> String {
+        placement?.memberOfVolume[name].map { "?target=" + IncusClient.queryEncoded($0) } ?? ""
+    }
 
     /// The owner marker value (`user.compose.project`).
     var marker: String { plan.project.config[PlanValidator.markerKey] ?? plan.project.name }

@@ -26,6 +26,9 @@ public struct ApplyOptions: Sendable {
     /// `--pull`: `always` checks every OCI instance against what its tag names now, `missing` none;
     /// `nil` follows each service's `pull_policy` (the plan's `image.pull_policy`).
     public var pull: PullOverride?
+    /// `--target`: on a cluster, the member or `@group` of the project instead of the plan's
+    /// `x-incus.target`.
+    public var target: String?
     /// The incus client environment (`INCUS_CONF`, `HOME`), for image remotes.
     public var environment: [String: String] = [:]
 

@@ -6,9 +6,10 @@ import Plan
 /// where the server will look for them.
 enum HostPaths {
     /// Where the server's `/` is from here: `/proc/PID/root` of a daemon on this machine (it may run
-    /// in a mount namespace of its own), `/` when that cannot be seen; `nil` for a remote server.
+    /// in a mount namespace of its own), `/` when that cannot be seen; `nil` for a remote server, and
+    /// for a cluster, whose instances may run on a member whose file system is elsewhere.
     static func serverRoot(_ context: ApplyContext) -> String? {
-        guard context.client.isLocal else { return nil }
+        guard context.client.isLocal, !context.server.clustered else { return nil }
         if let pid = context.server.processID {
             let root = "/proc/\(pid)/root"
             if FileManager.default.isReadableFile(atPath: root + "/") { return root }
@@ -47,10 +48,14 @@ enum HostPaths {
     private static func refuseRemoteCreation(_ context: ApplyContext, existing: [String: ServerInstance]) throws {
         for name in context.plan.instances.keys.sorted() where existing[name] == nil {
             guard let path = context.plan.instances[name]?.createHostPaths.first else { continue }
+            let server =
+                context.server.clustered
+                ? "\(context.client.endpointDescription) is a member of an Incus cluster (the instance may run on"
+                    + " another member)" : "\(context.client.endpointDescription) is a remote server"
             throw ApplyError.hostPath(
                 instance: name, path: path,
-                reason: "\(context.client.endpointDescription) is a remote server, and compose-apply creates missing"
-                    + " bind sources only on a server it reaches through a unix socket. Create it on the server,"
+                reason: "\(server), and compose-apply creates missing"
+                    + " bind sources only on a single server it reaches through a unix socket. Create it on the server,"
                     + " and write the mount in long syntax without bind: (docker then does not create it either)."
                     + " Nothing was changed")
         }

@@ -19,7 +19,7 @@ struct InstanceRequests {
         }
         func send(_ instance: PlanInstance) throws {
             try client.send(
-                "POST", "/1.0/instances", project: project,
+                "POST", "/1.0/instances" + context.targetQuery(instance: name), project: project,
                 body: .object([
                     "name": .string(name), "type": .string("container"), "profiles": .array([]),
                     "config": .stringMap(config), "devices": .object(devices.mapValues { .stringMap($0) }),

@@ -31,7 +31,8 @@ enum Preflight {
                 guard existing != nil else { throw ApplyError.missingExternal(kind: "network", name: name) }
                 continue
             }
-            if let existing {
+            // Pending: defined on cluster members by an apply that stopped before creating it.
+            if let existing, !ClusterNetworks.isPending(existing) {
                 guard existing.config[PlanValidator.markerKey] == context.marker else {
                     throw ApplyError.notOwned(
                         kind: "network", name: name, project: context.marker,

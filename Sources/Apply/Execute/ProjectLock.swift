@@ -218,7 +218,7 @@ final class ProjectLock {
         return nil
     }
 
-    private static func read(_ context: ApplyContext) throws -> (ServerObject?, String?) {
+    static func read(_ context: ApplyContext) throws -> (ServerObject?, String?) {
         do {
             let (metadata, headers) = try context.client.exchange(
                 "GET", "/1.0/projects/\(context.project)", project: nil, body: nil, action: "read project",
@@ -230,7 +230,7 @@ final class ProjectLock {
     }
 
     /// `PUT` with `If-Match`; `false` when another writer changed the project first (412).
-    private static func conditionalPut(
+    static func conditionalPut(
         _ context: ApplyContext, config: [String: String], description: String, etag: String?
     ) throws -> Bool {
         var headers: [String: String] = [:]

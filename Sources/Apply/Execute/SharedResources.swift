@@ -45,6 +45,8 @@ enum SharedResources {
         for name in context.plan.networks.keys.sorted() {
             guard let network = context.plan.networks[name], !network.external else { continue }
             let deferred = placeholderKeys(of: name, context)
+            // Left as they are on update: placeholder values (written later) and per-member keys.
+            let kept = deferred.union(ClusterNetworks.keysKeptAsCreated(network.config, context))
             let what = "network \(name)"
             guard let current = existing[name] else {
                 if context.options.dryRun {
@@ -58,8 +60,9 @@ enum SharedResources {
                 context.reporter.record(.created, what, seconds: seconds)
                 continue
             }
+            if try ClusterNetworks.finishIfErrored(name, current, context) { continue }
             let changed = ConfigComparison.changedNetworkKeys(
-                plan: network.config, server: current.config, ignoring: deferred)
+                plan: network.config, server: current.config, ignoring: kept)
             let descriptionChanged = current.description != network.description
             guard !changed.isEmpty || descriptionChanged else {
                 context.reporter.record(.unchanged, what)
@@ -70,7 +73,7 @@ enum SharedResources {
                 context.reporter.record(.updated, what, detail: detail)
                 continue
             }
-            let config = ConfigComparison.networkUpdate(plan: network.config, server: current.config, keeping: deferred)
+            let config = ConfigComparison.networkUpdate(plan: network.config, server: current.config, keeping: kept)
             let (_, seconds) = try context.timed {
                 try putNetwork(name, config: config, description: network.description, context)
             }
@@ -129,7 +132,7 @@ enum SharedResources {
                 }
                 let (_, seconds) = try context.timed {
                     try context.client.send(
-                        "POST", path, project: context.project,
+                        "POST", path + context.targetQuery(volume: name), project: context.project,
                         body: .object([
                             "name": .string(name), "type": .string("custom"), "content_type": .string("filesystem"),
                             "config": .stringMap(ConfigComparison.recorded(volume.config)),
@@ -191,9 +194,13 @@ enum SharedResources {
         do {
             try retryingTransientBridgeErrors {
                 // A failed attempt may still have created the network: then finish it with a PUT.
-                if try context.client.network(name) != nil {
+                let existing = try context.client.network(name)
+                if let existing, !ClusterNetworks.isPending(existing) {
                     try putNetwork(name, config: config, description: network.description, context)
                     return
+                }
+                if let members = context.placement?.members {
+                    return try ClusterNetworks.create(name, network: network, config: config, members: members, context)
                 }
                 try context.client.send(
                     "POST", "/1.0/networks",

@@ -16,6 +16,8 @@ public struct InstanceStatus: Equatable, Sendable {
     public var ports: [String]
     /// The server's instance differs from the plan (run apply to converge it).
     public var drifted: Bool
+    /// On a cluster, the member the instance runs on; empty on a single server.
+    public var member: String = ""
 }
 
 /// `compose-apply ps`: the plan's instances, by compose service, as the server has them.
@@ -45,6 +47,7 @@ public enum StatusReport {
             drifted: false)
         guard let server else { return status }
         status.state = server.status.lowercased()
+        if context.server.clustered { status.member = server.location }
         let image = planned?.image
         let desired = DesiredInstance.build(
             name, plan: context.plan, index: context.index, values: context.values.snapshot,
@@ -88,14 +91,17 @@ public enum StatusReport {
         return "\(address)->\(target)/\(proto)"
     }
 
-    /// The rows as a table with a header, columns padded to their widest cell.
+    /// The rows as a table with a header, columns padded to their widest cell; a MEMBER column
+    /// when the instances are on an Incus cluster.
     public static func table(_ rows: [InstanceStatus]) -> String {
-        let header = ["SERVICE", "INSTANCE", "STATE", "HEALTH", "ADDRESSES", "PORTS"]
+        let clustered = rows.contains { !$0.member.isEmpty }
+        let header =
+            ["SERVICE", "INSTANCE", "STATE", "HEALTH"] + (clustered ? ["MEMBER"] : []) + ["ADDRESSES", "PORTS"]
         let cells = rows.map { row in
-            [
-                row.service, row.instance, row.state + (row.drifted ? " (drifted)" : ""), row.health ?? "",
-                row.addresses.joined(separator: ","), row.ports.joined(separator: ", "),
-            ]
+            [row.service, row.instance, row.state + (row.drifted ? " (drifted)" : ""), row.health ?? ""]
+                + (clustered ? [row.member] : []) + [
+                    row.addresses.joined(separator: ","), row.ports.joined(separator: ", "),
+                ]
         }
         let widths = header.indices.map { column in ([header] + cells).map { $0[column].count }.max() ?? 0 }
         return ([header] + cells).map { line in
@@ -110,12 +116,14 @@ public enum StatusReport {
         JanssonCoding.encode(
             .array(
                 rows.map { row in
-                    .object([
-                        "service": .string(row.service), "instance": .string(row.instance), "state": .string(row.state),
-                        "health": row.health.map { .string($0) } ?? .null,
-                        "addresses": .array(row.addresses.map { .string($0) }),
-                        "ports": .array(row.ports.map { .string($0) }), "drifted": .bool(row.drifted),
-                    ])
+                    .object(
+                        [
+                            "service": .string(row.service), "instance": .string(row.instance),
+                            "state": .string(row.state),
+                            "health": row.health.map { .string($0) } ?? .null,
+                            "addresses": .array(row.addresses.map { .string($0) }),
+                            "ports": .array(row.ports.map { .string($0) }), "drifted": .bool(row.drifted),
+                        ].merging(row.member.isEmpty ? [:] : ["member": .string(row.member)]) { first, _ in first })
                 }))
     }
 }

@@ -3,7 +3,7 @@ import Plan
 /// The decoding stage: the normalized tree → the typed `ComposeProject` translation reads.
 public enum ProjectDecoder {
     /// Undotted top-level x-incus options.
-    static let projectOptions = ["storage-pool"]
+    static let projectOptions = ["storage-pool", "target"]
 
     /// Decodes `project`; its tree is then freed on another core (`project.model` is left empty),
     /// since nothing after this stage reads it.
@@ -33,6 +33,9 @@ public enum ProjectDecoder {
         return ComposeProject(
             name: project.name, projectDirectory: project.projectDirectory, sourceFiles: project.sourceFiles,
             warnings: project.warnings + jobWarnings(model), incus: incus.block, storagePool: pool,
+            target: try incus.options["target"].map {
+                Located(try $0.expectScalarText("x-incus.target"), at: $0.location)
+            },
             services: try decoded.map { try $0.get() },
             networks: try (model["networks"]?.mapping ?? []).map(TopLevelDecoder.network),
             volumes: try (model["volumes"]?.mapping ?? []).map(TopLevelDecoder.volume),

@@ -13,7 +13,7 @@ struct ServiceDecoder {
     }
 
     /// The undotted x-incus keys valid on a service.
-    static let incusOptions = ["image", "nat-proxy"]
+    static let incusOptions = ["image", "nat-proxy", "target"]
 
     func decode(keyLocation: SourceLocation) throws -> ComposeService {
         let incus = try IncusBlockDecoder.read(from: node, path: path, allowedOptions: Self.incusOptions)
@@ -35,6 +35,9 @@ struct ServiceDecoder {
                 Located(try $0.expectScalarText(path + ".x-incus.image"), at: $0.location)
             },
             natProxy: try incus.options["nat-proxy"].map { Located(try natFlag($0), at: $0.location) },
+            target: try incus.options["target"].map {
+                Located(try $0.expectScalarText(path + ".x-incus.target"), at: $0.location)
+            },
             incus: incus.block,
             networkMode: node["network_mode"]?.locatedText,
             networks: try networkAttachments(),

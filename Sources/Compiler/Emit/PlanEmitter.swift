@@ -98,6 +98,10 @@ public enum PlanEmitter {
         try writer.writeStringMap(plan.project.config, depth: 2)
         writer.member("name", depth: 1)
         writer.writeString(plan.project.name)
+        if let target = plan.project.target {
+            writer.member("target", depth: 1)
+            writer.writeString(target)
+        }
         writer.closeObject(depth: 1)
         writer.member("source", depth: 0)
         writer.openObject()
@@ -259,6 +263,10 @@ public enum PlanEmitter {
         writer.writeInteger(instance.replica)
         writer.member("service", depth: depth)
         writer.writeString(instance.service)
+        if let target = instance.target {
+            writer.member("target", depth: depth)
+            writer.writeString(target)
+        }
         if !instance.waitFor.isEmpty {
             writer.member("wait_for", depth: depth)
             try writer.writeStringMap(instance.waitFor, depth: depth + 1)

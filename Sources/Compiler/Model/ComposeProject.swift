@@ -17,6 +17,8 @@ public struct ComposeProject: Sendable {
     public var incus: IncusBlock
     /// `x-incus.storage-pool`: the pool of root disks and volumes that name none.
     public var storagePool: String
+    /// `x-incus.target`: the cluster member or `@group` of the whole project.
+    public var target: Located<String>?
     /// The services, sorted by name.
     public var services: [ComposeService]
     /// The top-level networks, in the order written.

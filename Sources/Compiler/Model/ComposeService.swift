@@ -21,6 +21,8 @@ public struct ComposeService: Sendable {
     public var incusImage: Located<String>?
     /// `x-incus.nat-proxy`.
     public var natProxy: Located<Bool>?
+    /// `x-incus.target`: the cluster member or `@group` of this service's instances.
+    public var target: Located<String>?
     public var incus: IncusBlock
 
     public var networkMode: Located<String>?

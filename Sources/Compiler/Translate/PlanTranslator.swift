@@ -115,6 +115,7 @@ public enum PlanTranslator {
             let lines = plan.instances[job]?.config["raw.lxc"].map { [$0] } ?? []
             plan.instances[job]?.config["raw.lxc"] = (lines + [JobCompletion.logLevelLine]).joined(separator: "\n")
         }
+        try Placement.apply(project, to: &plan)
         StageTimings.mark("instances")
         try ServiceDiscovery.addRecords(
             services: services, networks: networks, attachments: chunks.flatMap(\.attachments), plan: &plan,

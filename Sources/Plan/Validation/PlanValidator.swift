@@ -32,6 +32,9 @@ public enum PlanValidator {
         guard let marker = plan.project.config[markerKey], !marker.isEmpty else {
             throw PlanError("missing owner marker \(markerKey)", at: "/project/config")
         }
+        if let target = plan.project.target, !PlacementRules.isValidTarget(target) {
+            throw PlanError("invalid cluster target \"\(target)\" (a member name or @group)", at: "/project/target")
+        }
     }
 
     private static func checkNetworks(_ plan: Plan) throws {
@@ -100,6 +103,16 @@ public enum PlanValidator {
             }
             try checkFiles(instance.files, at: pointer + "/files")
             try checkHostPaths(instance, at: pointer + "/create_host_paths")
+            if let target = instance.target, !PlacementRules.isValidTarget(target) {
+                throw PlanError(
+                    "invalid cluster target \"\(target)\" (a member name or @group)", at: pointer + "/target")
+            }
+        }
+        if let conflict = PlacementRules.firstConflict(in: plan) {
+            throw PlanError(
+                "instances \(conflict.other) and \(conflict.instance) share \(conflict.kind) \(conflict.resource) but have"
+                    + " different cluster targets; a \(conflict.kind) does not span cluster members",
+                at: "/instances/" + JSONPointer.escape(conflict.instance) + "/target")
         }
     }
 
