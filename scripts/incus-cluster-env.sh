@@ -147,14 +147,16 @@ start_member() {
 }
 
 wait_member() {
-    local n=$1 d i
+    local n=$1 d i pid
     d=$(dir_of "$n")
+    # kill -0, not member_pid: the subshell's command line is this script's until it has exec'd.
+    pid=$(cat "$d/incusd.pid")
     for ((i = 0; i < 300; i++)); do
         if [[ -S $d/incus/unix.socket ]]; then
             in_member "$n" incus admin waitready --timeout=120 >/dev/null 2>&1 && return 0
             break
         fi
-        member_pid "$n" >/dev/null || break
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.2
     done
     die "m$n does not answer; see $d/incusd.out and $d/upper/var/log/incus/incusd.log"

@@ -211,14 +211,18 @@ start_daemon() {
                 --logfile=/var/log/incus/incusd.log' _ "$ROOT" "$CHROOT_PATH") </dev/null >"$STATE/incusd.out" 2>&1 &
         echo $! >"$STATE/incusd.pid"
     fi
-    local i
+    # Alive is kill -0, not daemon_pid: until the background subshell has exec'd its way to incusd,
+    # its command line is still this script's, and a loaded machine checks in that moment.
+    local i pid
+    pid=$(cat "$STATE/incusd.pid")
     for ((i = 0; i < 200; i++)); do
         [[ -S $SOCKET ]] && break
-        daemon_pid >/dev/null || break
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.3
     done
-    daemon_pid >/dev/null || {
+    [[ -S $SOCKET ]] && daemon_pid >/dev/null || {
         cat "$STATE/incusd.out" >&2
+        tail -n 20 "$ROOT/var/log/incus/incusd.log" >&2 2>/dev/null || true
         die "incusd did not start"
     }
     in_namespace incus admin waitready --timeout=60 >/dev/null || die "incusd does not answer; see $ROOT/var/log/incus/incusd.log"
