@@ -41,10 +41,42 @@ extension ServiceDecoder {
         if let pidsNode = limits?["pids"] ?? node["pids_limit"] {
             resources.pids = try pidsNode.expectInteger(path + ".pids_limit")
         }
-        if let reservations = node["deploy"]?["resources"]?["reservations"], !(reservations.mapping ?? []).isEmpty {
+        // Devices are requests for GPUs (deviceRequests), not reservations of a share.
+        if let reservations = node["deploy"]?["resources"]?["reservations"],
+            (reservations.mapping ?? []).contains(where: { $0.key != "devices" })
+        {
             resources.reservationsLocation = reservations.location
         }
         return resources
+    }
+
+    /// The entries of `gpus` and of `deploy.resources.reservations.devices`, in that order.
+    func deviceRequests() throws -> [ComposeService.DeviceRequest] {
+        let lists = [
+            (node["gpus"], path + ".gpus"),
+            (
+                node["deploy"]?["resources"]?["reservations"]?["devices"],
+                path + ".deploy.resources.reservations.devices"
+            ),
+        ]
+        var requests: [ComposeService.DeviceRequest] = []
+        for (list, listPath) in lists {
+            for (index, item) in (list?.sequence ?? []).enumerated() {
+                let itemPath = "\(listPath)[\(index)]"
+                func texts(_ key: String) throws -> [String] {
+                    try (item[key]?.sequence ?? []).enumerated().map {
+                        try $0.element.expectScalarText("\(itemPath).\(key)[\($0.offset)]")
+                    }
+                }
+                requests.append(
+                    ComposeService.DeviceRequest(
+                        driver: try item["driver"].map { try $0.expectScalarText(itemPath + ".driver") },
+                        count: try item["count"].map { try $0.expectScalarText(itemPath + ".count") },
+                        deviceIDs: try texts("device_ids"), capabilities: try texts("capabilities"),
+                        location: item.location, path: itemPath))
+            }
+        }
+        return requests
     }
 
     /// The service's `networks` entries, as written.

@@ -60,6 +60,7 @@ struct ServiceDecoder {
             },
             capabilitiesAdded: try locatedWords("cap_add"),
             capabilitiesDropped: try locatedWords("cap_drop"),
+            deviceRequests: try deviceRequests(),
             entrypoint: try words("entrypoint"),
             command: try words("command"),
             workingDirectory: try text("working_dir"),

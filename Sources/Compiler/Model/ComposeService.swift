@@ -47,6 +47,8 @@ public struct ComposeService: Sendable {
     /// `cap_add` and `cap_drop`, as written.
     public var capabilitiesAdded: [Located<String>]
     public var capabilitiesDropped: [Located<String>]
+    /// `gpus`, then the GPU entries of `deploy.resources.reservations.devices`, as written.
+    public var deviceRequests: [DeviceRequest]
     /// `entrypoint` and `command` as words; `nil` when absent or null.
     public var entrypoint: Located<[String]>?
     public var command: Located<[String]>?
@@ -77,8 +79,21 @@ extension ComposeService {
         /// Bytes.
         public var memory: Located<Int64>?
         public var pids: Int64?
-        /// Where non-empty `deploy.resources.reservations` are written.
+        /// Where `deploy.resources.reservations` with more than `devices` are written.
         public var reservationsLocation: SourceLocation?
+    }
+
+    /// A request for host devices, as docker's `--gpus`: an entry of `gpus` or of
+    /// `deploy.resources.reservations.devices`.
+    public struct DeviceRequest: Sendable {
+        public var driver: String?
+        /// A number (`-1`: all, as docker writes `all`); `nil` with `device_ids`.
+        public var count: String?
+        public var deviceIDs: [String]
+        public var capabilities: [String]
+        public var location: SourceLocation
+        /// Its compose path (`services.web.gpus[0]`), for messages.
+        public var path: String
     }
 
     /// One entry of the service's `networks`.

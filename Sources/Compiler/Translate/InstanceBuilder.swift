@@ -27,6 +27,9 @@ enum InstanceBuilder {
         ]
         let mounts = try MountDevices.translate(compose, volumes: service.volumes, namer: &namer, context: &context)
         for (name, device) in mounts.devices { sharedDevices[name] = device }
+        for (name, device) in GPUDevices.translate(compose, config: &config, namer: &namer, context: &context) {
+            sharedDevices[name] = device
+        }
         for (key, value) in compose.incus.config where key != "raw.lxc" {
             config[key] = value
         }

@@ -7,7 +7,7 @@ enum UnsupportedKeys {
         "cap_add", "cap_drop", "command", "extra_hosts", "configs", "container_name", "cpus", "depends_on", "deploy",
         "dns", "dns_opt",
         "dns_search",
-        "domainname", "entrypoint", "environment", "healthcheck", "hostname", "image", "labels", "mac_address",
+        "domainname", "entrypoint", "environment", "gpus", "healthcheck", "hostname", "image", "labels", "mac_address",
         "mem_limit", "network_mode", "networks", "pids_limit", "ports", "privileged", "pull_policy", "restart",
         "scale", "secrets", "shm_size", "sysctls", "tmpfs", "ulimits", "user", "volumes", "working_dir",
     ]
@@ -41,7 +41,6 @@ enum UnsupportedKeys {
         "device_cgroup_rules": "use raw.lxc lxc.cgroup2.devices.allow lines in x-incus",
         "devices": "host devices need Incus unix-char/unix-block devices; add them in x-incus or a profile",
         "external_links": "containers outside the project are not linked",
-        "gpus": "add an Incus gpu device in x-incus or a profile",
         "group_add": "Incus sets no supplementary groups; add the user to the group in the image",
         "init": "Incus containers run their own init",
         "ipc": "Incus has no shared IPC namespaces",
