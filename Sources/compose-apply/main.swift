@@ -296,6 +296,7 @@ struct Converge: ParsableCommand {
         guard !volumes || destroy else { throw ValidationError("--volumes only goes with --destroy") }
         guard waitTimeout == nil || wait else { throw ValidationError("--wait-timeout only goes with --wait") }
         guard (waitTimeout ?? 1) >= 1 else { throw ValidationError("--wait-timeout must be at least 1") }
+        guard target == nil || !destroy else { throw ValidationError("--target does not go with --destroy") }
         guard target.map(PlacementRules.isValidTarget) ?? true else {
             throw ValidationError("--target takes a cluster member name or @ and a cluster group name")
         }

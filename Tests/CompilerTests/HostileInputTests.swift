@@ -98,7 +98,6 @@ final class HostileInputTests: HostileInputTestCase {
         let items = Array(repeating: "1", count: 50_000).joined(separator: ",")
         let large = try compile("x-big: [\(items)]\nservices:\n  web:\n    image: nginx\n")
         XCTAssertEqual(large.status, 0, large.standardError)
-        XCTAssertLessThan(large.seconds, 20)
         let tooLarge = try compile(
             "x-big: [" + Array(repeating: items, count: 21).joined(separator: ",")
                 + "]\nservices:\n  web:\n    image: nginx\n")
@@ -106,7 +105,6 @@ final class HostileInputTests: HostileInputTestCase {
             refusal(tooLarge),
             "DIR/compose.yaml:1:2000007: error: the YAML document holds more than 1000000 nodes (each KiB of text"
                 + " counting as one); compose files this large are refused\n")
-        XCTAssertLessThan(tooLarge.seconds, 2)
     }
 
     /// `${A:-` 100,000 times in one value: each level copied the rest of the string and recursed, so

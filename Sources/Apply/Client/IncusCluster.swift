@@ -8,14 +8,12 @@ public struct ClusterMember: Sendable, Equatable {
     public var status: String
     /// The cluster groups it belongs to (`@GROUP` targets).
     public var groups: [String]
-    /// Its API address, `https://10.0.0.3:8443`.
-    public var url: String
 
-    public init(name: String, status: String, groups: [String], url: String) {
+    /// A member as `GET /1.0/cluster/members` lists it.
+    public init(name: String, status: String, groups: [String]) {
         self.name = name
         self.status = status
         self.groups = groups
-        self.url = url
     }
 }
 
@@ -27,8 +25,7 @@ extension IncusClient {
         return (list.arrayValue ?? []).map { member in
             ClusterMember(
                 name: member["server_name"]?.stringValue ?? "", status: member["status"]?.stringValue ?? "",
-                groups: (member["groups"]?.arrayValue ?? []).compactMap(\.stringValue),
-                url: member["url"]?.stringValue ?? "")
+                groups: (member["groups"]?.arrayValue ?? []).compactMap(\.stringValue))
         }.sorted { $0.name < $1.name }
     }
 }

@@ -14,19 +14,16 @@ public struct ServerInfo: Sendable, Equatable {
     public var processID: Int?
     /// `environment.server_clustered`: the server is a member of an Incus cluster.
     public var clustered: Bool
-    /// `environment.server_name`: on a cluster, the member apply talks to.
-    public var serverName: String
 
     public init(
         version: String, extensions: Set<String>, architectures: [String] = [], processID: Int? = nil,
-        clustered: Bool = false, serverName: String = ""
+        clustered: Bool = false
     ) {
         self.version = version
         self.extensions = extensions
         self.architectures = architectures
         self.processID = processID
         self.clustered = clustered
-        self.serverName = serverName
     }
 }
 
@@ -42,8 +39,9 @@ public struct ServerInstance: Sendable, Equatable {
     /// The whole object, to send back unchanged fields on update.
     public var raw: JSONValue
 
-    /// On a cluster, the member the instance is on (`location`); empty on a single server.
-    public var location: String { raw["location"]?.stringValue ?? "" }
+    /// On a cluster, the member the instance is on (`location`); empty on a single server (where
+    /// Incus says `none`).
+    public var location: String { IncusClient.member(raw["location"]) }
 }
 
 /// A network, a storage volume or a project: a name with a string config.
@@ -54,7 +52,7 @@ public struct ServerObject: Sendable, Equatable {
     public var raw: JSONValue
 
     /// On a cluster, the member holding a volume on a local pool (`location`); empty otherwise.
-    public var location: String { raw["location"]?.stringValue ?? "" }
+    public var location: String { IncusClient.member(raw["location"]) }
 }
 
 extension IncusClient {
@@ -68,8 +66,7 @@ extension IncusClient {
         let processID = environment?["server_pid"]?.integerValue.map { Int($0) }
         return ServerInfo(
             version: version, extensions: Set(extensions), architectures: architectures, processID: processID,
-            clustered: environment?["server_clustered"]?.boolValue ?? false,
-            serverName: environment?["server_name"]?.stringValue ?? "")
+            clustered: environment?["server_clustered"]?.boolValue ?? false)
     }
 
     /// Every instance of `project`, keyed by name.
@@ -142,15 +139,20 @@ extension IncusClient {
 
     /// Every custom volume of `project` in `pool`, keyed by name.
     public func volumes(pool: String, project: String) throws -> [String: ServerObject] {
+        var result: [String: ServerObject] = [:]
+        for volume in try volumeList(pool: pool, project: project) { result[volume.name] = volume }
+        return result
+    }
+
+    /// Every custom volume of `project` in `pool`, sorted by name and member: on a cluster, a name
+    /// is on two members when a move was interrupted.
+    public func volumeList(pool: String, project: String) throws -> [ServerObject] {
         let list = try get(
             "/1.0/storage-pools/\(pool)/volumes/custom?recursion=1", project: project, action: "list storage volumes",
             resource: "in pool \(pool) (project \(project))")
-        var result: [String: ServerObject] = [:]
-        for item in list.arrayValue ?? [] {
-            let volume = IncusClient.decodeObject(item)
-            result[volume.name] = volume
+        return (list.arrayValue ?? []).map(IncusClient.decodeObject).sorted {
+            ($0.name, $0.location) < ($1.name, $1.location)
         }
-        return result
     }
 
     static func decodeInstance(_ value: JSONValue) -> ServerInstance {
@@ -163,6 +165,13 @@ extension IncusClient {
             config: value["config"]?.stringMapValue ?? [:], devices: devices,
             profiles: (value["profiles"]?.arrayValue ?? []).compactMap(\.stringValue),
             description: value["description"]?.stringValue ?? "", raw: value)
+    }
+
+    /// A `location` field: the member's name, or empty for `none` (not on a cluster, or on no
+    /// member in particular).
+    static func member(_ location: JSONValue?) -> String {
+        let name = location?.stringValue ?? ""
+        return name == "none" ? "" : name
     }
 
     static func decodeObject(_ value: JSONValue) -> ServerObject {

@@ -35,7 +35,7 @@ struct ClusterPlacement: Sendable {
                     target: target, reason: "--target needs an Incus cluster; the server is not one")
             }
             let targets = Set([plan.project.target].compactMap { $0 } + plan.instances.values.compactMap(\.target))
-            if !targets.isEmpty {
+            if !targets.isEmpty && !askingIncus {
                 context.reporter.note(
                     "note: x-incus.target \(targets.sorted().joined(separator: ", ")) is ignored: the Incus server "
                         + "is not a cluster")
@@ -46,25 +46,32 @@ struct ClusterPlacement: Sendable {
         let chooser = MemberChooser(
             context: context, members: members, mayAskIncus: askingIncus && !context.options.dryRun)
         let requested = context.options.target ?? plan.project.target
-        // What placed the project before: the recorded member, else where its instances are.
-        let current =
-            snapshot.project?.config[memberKey]
-            ?? plan.instances.keys.sorted().lazy.filter { plan.instances[$0]?.target == nil }
+        // What placed the project before: the recorded member, else (or when it is not online, as
+        // after an evacuation moved the instances) where its instances are.
+        let recorded = snapshot.project?.config[memberKey]
+        let located = plan.instances.keys.sorted().lazy.filter { plan.instances[$0]?.target == nil }
             .compactMap { snapshot.instances[$0]?.location }.first { !$0.isEmpty }
-        let projectMember = try chooser.member(for: requested, current: current)
-
-        var memberOfService: [String: String] = [:]
-        for service in Set(plan.instances.values.filter { $0.target != nil }.map(\.service)).sorted() {
-            let names = plan.instances.keys.filter { plan.instances[$0]?.service == service }.sorted()
-            guard let target = names.first.flatMap({ plan.instances[$0]?.target }) else { continue }
+        let online = Set(members.filter { $0.status == "Online" }.map(\.name))
+        let current = [recorded, located].compactMap { $0 }.first(where: online.contains) ?? recorded ?? located
+        let projectMember = try chooser.member(for: requested, current: current, placing: "project \(context.project)")
+        if projectMember == nil && askingIncus {
+            context.reporter.note(
+                "note: Incus chooses the cluster member of project \(context.project) when it is applied")
+        }
+        // One member per target: services with the same target (as the project's) share networks.
+        var memberOfTarget: [String: String] = [:]
+        if let requested, let projectMember { memberOfTarget[requested] = projectMember }
+        for target in Set(plan.instances.values.compactMap(\.target)).sorted() where memberOfTarget[target] == nil {
+            let names = plan.instances.keys.filter { plan.instances[$0]?.target == target }.sorted()
             let current = names.compactMap { snapshot.instances[$0]?.location }.first { !$0.isEmpty }
-            memberOfService[service] = try chooser.member(for: target, current: current)
+            memberOfTarget[target] = try chooser.member(
+                for: target, current: current, placing: "x-incus.target \(target)")
         }
         var memberOfInstance: [String: String] = [:]
         var memberOfVolume: [String: String] = [:]
         for name in plan.instances.keys.sorted() {
             guard let instance = plan.instances[name] else { continue }
-            let member = instance.target == nil ? projectMember : memberOfService[instance.service]
+            let member = instance.target.map { memberOfTarget[$0] } ?? projectMember
             guard let member else { continue }
             memberOfInstance[name] = member
             for resource in PlacementRules.sharedResources(of: instance, in: plan) where resource.kind == "volume" {
@@ -88,8 +95,11 @@ struct ClusterPlacement: Sendable {
             var config = project.config
             config[Self.memberKey] = projectMember
             // Conditional, as the lock's heartbeat writes the same config.
-            if try ProjectLock.conditionalPut(context, config: config, description: project.description, etag: etag) {
-                return
+            if try ProjectLock.conditionalPut(
+                context, config: config, description: project.description, etag: etag,
+                action: "record the cluster member of project", lockWrite: false)
+            {
+                return context.reporter.note("cluster member \(projectMember) recorded on project \(context.project)")
             }
         }
         throw ApplyError.unexpectedResponse(
@@ -103,13 +113,19 @@ private struct MemberChooser {
     let members: [ClusterMember]
     let mayAskIncus: Bool
 
-    /// `requested`'s member: the member named; for a group, `current` if it belongs to the group;
-    /// without a target, `current`. Otherwise Incus's choice; `nil` when Incus may not be asked.
-    func member(for requested: String?, current: String?) throws -> String? {
+    /// `requested`'s member: the member named; for a group, `current` if it is an online member of the
+    /// group; without a target, `current` if it is online. Otherwise Incus's choice; `nil` when Incus
+    /// may not be asked. `placing` names what is placed, for messages.
+    func member(for requested: String?, current: String?, placing: String) throws -> String? {
         let names = members.map(\.name)
+        let online = Set(members.filter { $0.status == "Online" }.map(\.name))
         guard let requested else {
-            if let current, names.contains(current) { return try online(current, requested: "(none)") }
-            return try chosenByIncus(target: nil)
+            if let current, online.contains(current) { return current }
+            if let current, names.contains(current) {
+                context.reporter.note(
+                    "note: cluster member \(current) of \(placing) is \(status(of: current)); Incus chooses another")
+            }
+            return try chosenByIncus(target: nil, placing: placing)
         }
         if requested.hasPrefix("@") {
             let group = String(requested.dropFirst())
@@ -119,30 +135,35 @@ private struct MemberChooser {
                 throw ApplyError.placement(
                     target: requested, reason: "the cluster has no group \(group) (groups: \(groups))")
             }
-            if let current, inGroup.contains(where: { $0.name == current }) {
-                return try online(current, requested: requested)
+            guard inGroup.contains(where: { online.contains($0.name) }) else {
+                throw ApplyError.placement(target: requested, reason: "no member of cluster group \(group) is online")
             }
-            return try chosenByIncus(target: requested)
+            if let current, online.contains(current), inGroup.contains(where: { $0.name == current }) {
+                return current
+            }
+            return try chosenByIncus(target: requested, placing: placing)
         }
         guard names.contains(requested) else {
             throw ApplyError.placement(
                 target: requested, reason: "no such cluster member (members: \(names.joined(separator: ", ")))")
         }
-        return try online(requested, requested: requested)
+        guard online.contains(requested) else {
+            throw ApplyError.placement(
+                target: requested,
+                reason: "cluster member \(requested) is \(status(of: requested)); bring it back, or apply with"
+                    + " --target and another member (or @group) to run \(placing) there")
+        }
+        return requested
     }
 
-    private func online(_ name: String, requested: String) throws -> String {
-        let status = members.first { $0.name == name }?.status ?? ""
-        guard status == "Online" else {
-            throw ApplyError.placement(
-                target: requested, reason: "cluster member \(name) is \(status.isEmpty ? "unknown" : status)")
-        }
-        return name
+    private func status(of member: String) -> String {
+        let status = members.first { $0.name == member }?.status ?? ""
+        return status.isEmpty ? "in an unknown state" : status
     }
 
     /// The member Incus's scheduler picks for a new instance of the project (its placement rules and
     /// scriptlet included): an empty instance is created there and deleted again.
-    private func chosenByIncus(target: String?) throws -> String? {
+    private func chosenByIncus(target: String?, placing: String) throws -> String? {
         guard mayAskIncus else { return nil }
         let plan = context.plan
         let pool =
@@ -159,15 +180,16 @@ private struct MemberChooser {
                 "devices": .object(["root": .stringMap(["type": "disk", "path": "/", "pool": pool])]),
                 "source": .object(["type": .string("none")]),
             ]), action: "ask Incus to place an instance", resource: "\(name) (project \(context.project))")
-        let probe = try context.client.instance(name, project: context.project)
+        // Deleted however reading it went.
+        let probe = Result { try context.client.instance(name, project: context.project) }
         try context.client.send(
             "DELETE", "/1.0/instances/\(name)", project: context.project, body: nil, action: "delete instance",
             resource: "\(name) (project \(context.project))")
-        guard let location = probe?.location, !location.isEmpty else {
+        guard let location = try probe.get()?.location, !location.isEmpty else {
             throw ApplyError.unexpectedResponse(
                 request: "place instance \(name)", detail: "Incus did not say which member it is on")
         }
-        context.reporter.note("cluster member \(location) chosen by Incus for project \(context.project)")
+        context.reporter.note("cluster member \(location) chosen by Incus for \(placing)")
         return location
     }
 }

@@ -25,9 +25,11 @@ public enum Destroyer {
         }
         let networks = try client.networks()
         for name in networks.keys.sorted() {
-            guard networks[name]?.config[PlanValidator.markerKey] == context.marker,
-                plan.networks[name]?.external != true
-            else { continue }
+            guard let network = networks[name], plan.networks[name]?.external != true else { continue }
+            // Pending: defined on the cluster's members by an apply that stopped before creating it
+            // (the marker is in the config it did not get to write).
+            let pendingOfPlan = plan.networks[name] != nil && ClusterNetworks.isPending(network)
+            guard network.config[PlanValidator.markerKey] == context.marker || pendingOfPlan else { continue }
             try SharedResources.deleteNetwork(name, context)
         }
         if project != nil {
@@ -68,13 +70,14 @@ public enum Destroyer {
         if pools.isEmpty { pools.insert("default") }
         var remaining = false
         for pool in pools.sorted() {
-            let volumes: [String: ServerObject]
+            let volumes: [ServerObject]
             do {
-                volumes = try context.client.volumes(pool: pool, project: context.project)
+                volumes = try context.client.volumeList(pool: pool, project: context.project)
             } catch let error as IncusError where error.isNotFound {
                 continue
             }
-            for name in volumes.keys.sorted() {
+            for volume in volumes {
+                let name = volume.name
                 let what = "storage volume \(name) (pool \(pool), project \(context.project))"
                 guard context.options.destroyVolumes, context.plan.volumes[name]?.external != true else {
                     context.reporter.note("kept \(what)")
@@ -86,8 +89,11 @@ public enum Destroyer {
                     continue
                 }
                 let (_, seconds) = try context.timed {
+                    // On a cluster, the member that holds it (one name may be on two after a move stopped).
+                    let member = volume.location.isEmpty ? "" : "?target=" + IncusClient.queryEncoded(volume.location)
                     try context.client.send(
-                        "DELETE", "/1.0/storage-pools/\(pool)/volumes/custom/\(name)", project: context.project,
+                        "DELETE", "/1.0/storage-pools/\(pool)/volumes/custom/\(name)" + member,
+                        project: context.project,
                         body: nil, action: "delete storage volume", resource: what)
                 }
                 context.reporter.record(.deleted, what, seconds: seconds)

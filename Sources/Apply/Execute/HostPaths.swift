@@ -55,7 +55,8 @@ enum HostPaths {
             throw ApplyError.hostPath(
                 instance: name, path: path,
                 reason: "\(server), and compose-apply creates missing"
-                    + " bind sources only on a single server it reaches through a unix socket. Create it on the server,"
+                    + " bind sources only on a single server it reaches through a unix socket. Create it on the server"
+                    + (context.server.clustered ? " (the cluster member that runs the instance)," : ",")
                     + " and write the mount in long syntax without bind: (docker then does not create it either)."
                     + " Nothing was changed")
         }

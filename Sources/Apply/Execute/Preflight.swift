@@ -7,6 +7,8 @@ struct ServerSnapshot {
     var networks: [String: ServerObject] = [:]
     var volumes: [String: ServerObject] = [:]
     var instances: [String: ServerInstance] = [:]
+    /// On a cluster, the volumes found on more than one member (an interrupted move), with every copy.
+    var volumeCopies: [String: [ServerObject]] = [:]
 }
 
 /// Read-only checks that refuse a plan before anything is created: OCI support, images, ownership
@@ -43,8 +45,19 @@ enum Preflight {
         }
         for name in plan.volumes.keys.sorted() {
             guard let volume = plan.volumes[name] else { continue }
-            let existing =
-                snapshot.project == nil ? nil : try client.volume(name, pool: volume.pool, project: context.project)
+            var existing: ServerObject?
+            do {
+                existing =
+                    snapshot.project == nil ? nil : try client.volume(name, pool: volume.pool, project: context.project)
+            } catch let error as IncusError
+                where context.server.clustered && error.message.contains("than one cluster member")
+            {
+                let copies = try client.volumeList(pool: volume.pool, project: context.project).filter {
+                    $0.name == name
+                }
+                snapshot.volumeCopies[name] = copies
+                existing = copies.first
+            }
             if volume.external && existing == nil {
                 throw ApplyError.missingExternal(kind: "storage volume", name: "\(name) (pool \(volume.pool))")
             }

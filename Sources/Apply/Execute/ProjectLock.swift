@@ -229,9 +229,11 @@ final class ProjectLock {
         }
     }
 
-    /// `PUT` with `If-Match`; `false` when another writer changed the project first (412).
+    /// `PUT` with `If-Match`; `false` when another writer changed the project first (412). A write
+    /// of the lock by default; other writes of the project's config give their own `action`.
     static func conditionalPut(
-        _ context: ApplyContext, config: [String: String], description: String, etag: String?
+        _ context: ApplyContext, config: [String: String], description: String, etag: String?,
+        action: String = "update the lock of project", lockWrite: Bool = true
     ) throws -> Bool {
         var headers: [String: String] = [:]
         if let etag { headers["If-Match"] = etag }
@@ -239,7 +241,7 @@ final class ProjectLock {
             _ = try context.client.exchange(
                 "PUT", "/1.0/projects/\(context.project)", project: nil,
                 body: .object(["config": .stringMap(config), "description": .string(description)]),
-                headers: headers, action: "update the lock of project", resource: context.project, lockWrite: true)
+                headers: headers, action: action, resource: context.project, lockWrite: lockWrite)
             return true
         } catch let error as IncusError where error.statusCode == 412 {
             return false

@@ -28,8 +28,7 @@ enum Placement {
             conflict.kind == "network"
             ? plan.networks[conflict.resource]?.composeName : plan.volumes[conflict.resource]?.composeName
         // Point at the target that sets the two apart: the service's own, else the other's.
-        let (placed, located) =
-            targetOfService[service].map { (service, $0) } ?? (other, targetOfService[other] ?? project.target)
+        let (placed, located) = targetOfService[service].map { (service, $0) } ?? (other, targetOfService[other])
         let otherService = placed == service ? other : service
         func placement(_ name: String) -> String {
             targetOfService[name].map { "x-incus.target \($0.value)" }

@@ -108,6 +108,16 @@ public enum PlanValidator {
                     "invalid cluster target \"\(target)\" (a member name or @group)", at: pointer + "/target")
             }
         }
+        var targetOfService: [String: String?] = [:]
+        for name in plan.instances.keys.sorted() {
+            guard let instance = plan.instances[name] else { continue }
+            if let first = targetOfService[instance.service], first != instance.target {
+                throw PlanError(
+                    "every instance of service \(instance.service) must have the same cluster target",
+                    at: "/instances/" + JSONPointer.escape(name) + "/target")
+            }
+            targetOfService[instance.service] = instance.target
+        }
         if let conflict = PlacementRules.firstConflict(in: plan) {
             throw PlanError(
                 "instances \(conflict.other) and \(conflict.instance) share \(conflict.kind) \(conflict.resource) but have"

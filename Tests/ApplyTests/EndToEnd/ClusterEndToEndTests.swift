@@ -28,9 +28,34 @@ final class ClusterEndToEndTests: ComposeDirectoryTestCase {
     }
 
     /// A NAT service with a volume, a userspace-port service and a two-replica client, on the test's
-    /// network; `target` is the project's `x-incus.target`.
-    private func compileClusterProject(target: String?, userspacePort: Int, natPort: Int) throws -> String {
+    /// network; `target` is the project's `x-incus.target`. With `sideTarget`, a service `side` on a
+    /// network of its own (10.186.N.0/24, N the octet of the test's subnet) with that target.
+    private func compileClusterProject(target: String?, userspacePort: Int, natPort: Int, sideTarget: String? = nil)
+        throws -> String
+    {
         let placement = target.map { "x-incus:\n  target: \($0)\n" } ?? ""
+        let octet = subnet.split(separator: ".")[2]
+        let side =
+            sideTarget.map {
+                """
+                  side:
+                    image: \(registry)/compose-test/httpd:1
+                    networks: [side]
+                    x-incus:
+                      target: \($0)
+
+                """
+            } ?? ""
+        let sideNetwork =
+            sideTarget == nil
+            ? ""
+            : """
+              side:
+                x-incus:
+                  ipv4.address: 10.186.\(octet).1/24
+                  ipv4.nat: "false"
+
+            """
         return try compileProject(
             """
             name: \(project)
@@ -49,13 +74,14 @@ final class ClusterEndToEndTests: ComposeDirectoryTestCase {
                 deploy:
                   replicas: 2
                 depends_on: [web, nat]
-            volumes:
+            \(side)volumes:
               data:
             networks:
               default:
                 x-incus:
                   ipv4.address: \(subnet)
                   ipv4.nat: "false"
+            \(sideNetwork)
             """)
     }
 
@@ -139,12 +165,15 @@ final class ClusterEndToEndTests: ComposeDirectoryTestCase {
     func testWithoutATargetIncusChoosesOneMemberForTheWholeProject() throws {
         let userspacePort = Int.random(in: 20000...22999)
         let natPort = userspacePort + 3000
-        let planPath = try compileClusterProject(target: nil, userspacePort: userspacePort, natPort: natPort)
+        let planPath = try compileClusterProject(
+            target: nil, userspacePort: userspacePort, natPort: natPort, sideTarget: "m2")
         let lines = applySucceeds(planPath)
-        let placed = try locations()
+        var placed = try locations()
+        // The service with a target of its own (and a network of its own) runs there.
+        XCTAssertEqual(placed.removeValue(forKey: "side-1"), "m2")
         let member = try XCTUnwrap(placed["web-1"])
         XCTAssertTrue(lines.contains { $0.contains("cluster member \(member) chosen by Incus") }, "\(lines)")
-        XCTAssertEqual(Set(placed.values), [member], "every instance on one member: \(placed)")
+        XCTAssertEqual(Set(placed.values), [member], "every other instance on one member: \(placed)")
         XCTAssertEqual(try volumeLocation("data"), member)
         XCTAssertEqual(try query("/1.0/projects/\(project)")["config"]?["user.compose.member"]?.stringValue, member)
         try assertServesOn(member, userspacePort: userspacePort, natPort: natPort, planPath: planPath)
