@@ -39,6 +39,8 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A bind source apply was to create as a directory and could not (a remote server, or the
     /// local file system refused).
     case hostPath(instance: String, path: String, reason: String)
+    /// A `unix-char` or `unix-block` device whose host node is missing or of the other kind.
+    case deviceNode(instance: String, path: String, reason: String)
     /// `--check-source`: compose inputs changed (or disappeared) since the plan was compiled.
     case sourceChanged(files: [String])
     /// Another apply holds the project's lock and did not release it within `--lock-timeout`.
@@ -111,6 +113,8 @@ public enum ApplyError: Error, CustomStringConvertible, Sendable, Equatable {
                 + "Nothing was changed."
         case .hostPath(let instance, let path, let reason):
             return "instance \(instance): the bind mount source \(path) is missing and cannot be created: \(reason)"
+        case .deviceNode(let instance, let path, let reason):
+            return "instance \(instance): device \(path) \(reason). Nothing was changed"
         case .sourceChanged(let files):
             return "the plan is out of date (--check-source): "
                 + files.joined(separator: "; ")

@@ -180,6 +180,18 @@ extension PlanInstance {
         image.kind == "oci" ? "oci:\(image.reference)" : "incus:\(image.remote):\(image.reference)"
     }
 
+    /// The Incus key holding how many seconds a clean stop may take before the instance is killed
+    /// (compose's `stop_grace_period`); Incus uses it when its host shuts down, apply when it stops.
+    public static let stopTimeoutKey = "boot.host_shutdown_timeout"
+
+    /// Incus's default for `stopTimeoutKey`, used when the plan leaves it out.
+    public static let defaultStopTimeoutSeconds = 30
+
+    /// Seconds a clean stop may take: the plan's `stopTimeoutKey`, else Incus's default.
+    public var stopTimeoutSeconds: Int {
+        config[Self.stopTimeoutKey].flatMap { Int($0) } ?? Self.defaultStopTimeoutSeconds
+    }
+
     /// The config key where apply records which files it pushed (`filesRecord`), so that a file
     /// leaving the plan is deleted from the instance, as docker's recreated container loses it.
     public static let filesRecordKey = "user.compose.files"

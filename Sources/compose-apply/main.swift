@@ -218,10 +218,17 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
     @Argument(help: "Compose services (default: all).")
     var services: [String] = []
 
-    @Option(help: "Seconds a clean stop may take before Incus gives up.")
-    var timeout = 30
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a clean stop may take before the instance is killed.",
+            discussion: "Default: the service's stop_grace_period, else 30 (Incus's boot.host_shutdown_timeout)."))
+    var timeout: Int?
 
     @OptionGroup var server: ServerOptions
+
+    func validate() throws {
+        guard (timeout ?? 0) >= 0 else { throw ValidationError("--timeout must be 0 or more") }
+    }
 
     func run() throws {
         let result = ApplyRun.lifecycle(

@@ -5,8 +5,22 @@ import XCTest
 
 @testable import Apply
 
-/// The lock value, staleness rules, file checks of the validator and the instance file comparison.
+/// The lock value, staleness rules, file checks of the validator, the instance file comparison and
+/// the device node checks.
 final class ReliabilityUnitTests: XCTestCase {
+    func testDeviceNodesAreCheckedByKind() {
+        XCTAssertNil(DeviceNodes.problem(type: "unix-char", at: "/dev/null"))
+        XCTAssertEqual(
+            DeviceNodes.problem(type: "unix-block", at: "/dev/null"),
+            "is a character device, not the block device the plan gives; give it in x-incus devices as type unix-char")
+        XCTAssertEqual(
+            DeviceNodes.problem(type: "unix-char", at: "/dev/no-such-node"),
+            "does not exist on the server's host (docker refuses a missing device too)")
+        XCTAssertEqual(
+            DeviceNodes.problem(type: "unix-char", at: "/tmp"),
+            "is not a device node, not the character device the plan gives")
+    }
+
     func testLockValueRoundTripsAndNamesTheHolder() throws {
         let since = Date(timeIntervalSince1970: 1_800_000_000)
         let holder = LockHolder(pid: 4242, host: "build-7", since: since, token: "abc", renewed: since)

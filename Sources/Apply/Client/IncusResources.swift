@@ -108,6 +108,17 @@ extension IncusClient {
             action: "\(action) instance", resource: "\(name) (project \(project))")
     }
 
+    /// Stops an instance cleanly within `timeout` seconds, else forcefully, as docker kills a
+    /// container after its grace period (Incus itself only reports the timeout). `0` kills at once.
+    public func stop(_ name: String, project: String, timeout: Int) throws {
+        guard timeout > 0 else { return try changeState(name, project: project, action: "stop", force: true) }
+        do {
+            try changeState(name, project: project, action: "stop", timeout: timeout)
+        } catch is IncusError {
+            try changeState(name, project: project, action: "stop", force: true)
+        }
+    }
+
     /// A network of the default project, or `nil`.
     public func network(_ name: String) throws -> ServerObject? {
         try getIfExists("/1.0/networks/\(name)", action: "read network", resource: name).map(IncusClient.decodeObject)

@@ -131,7 +131,7 @@ public enum ApplyRun {
             switch error {
             case .ociUnsupported, .imageUnavailable, .nothingToRun, .missingImage, .unknownImageRemote, .notOwned,
                 .missingExternal, .volumeInOtherPool, .clientConfig,
-                .fileSource, .hostPath, .locked, .placement:
+                .fileSource, .hostPath, .deviceNode, .locked, .placement:
                 return .refused
             case .sourceChanged:
                 return .invalidPlan

@@ -12,6 +12,22 @@ struct InstanceConverger {
         self.context = context
     }
 
+    /// `change` (files written or removed), around a stop and a start when the instance runs with a
+    /// read-only root (`read_only`): Incus writes into a running container through its mounts, a
+    /// stopped one's storage directly. Nothing is stopped unless `needed` says a file is to change.
+    private func withWritableRoot(
+        _ name: String, _ status: String, needed: () throws -> Bool, _ change: () throws -> [String]
+    ) throws -> [String] {
+        guard context.plan.instances[name]?.devices["root"]?["readonly"] == "true", status == "Running",
+            try needed()
+        else { return try change() }
+        try requests.stop(name)
+        let changed = try change()
+        try requests.start(name)
+        context.health.started(name)
+        return changed
+    }
+
     /// Why `current` must be rebuilt, as the action line says it (`IMAGE (was OTHER)`), or `nil`: the
     /// plan names another image than the one it was built from, or (pull policy `always`) its tag
     /// now names an image with other layers than the instance's base image.
@@ -90,7 +106,11 @@ struct InstanceConverger {
                     return context.reporter.record(.updated, what, detail: changes.joined(separator: ", "))
                 }
                 // Before the record that lists them changes: an interrupted run retries.
-                let removed = try files.removeStale(current)
+                let removed = try withWritableRoot(
+                    name, current.status, needed: { try !files.staleTargets(current).isEmpty }
+                ) {
+                    try files.removeStale(current)
+                }
                 if !removed.isEmpty { details.append("removed files " + removed.joined(separator: ", ")) }
                 var devices = baseDevices(desired, current: current)
                 let renewing = context.addressesToRenew.contains(name)
@@ -141,7 +161,12 @@ struct InstanceConverger {
         }
         // Checked again once running (GET only when nothing changed): a file hidden by a mount made at
         // boot, or changed since, is written now.
-        let rewritten = try files.converge(name)
+        // Asked only of a read-only instance, the one kind whose state decides how files are written.
+        let readOnly = context.plan.instances[name]?.devices["root"]?["readonly"] == "true"
+        let status = readOnly ? try context.client.instance(name, project: context.project)?.status ?? "" : ""
+        let rewritten = try withWritableRoot(name, status, needed: { try !files.differences(name).isEmpty }) {
+            try files.converge(name)
+        }
         if !rewritten.isEmpty && outcome != .created {
             if outcome == .unchanged { outcome = .updated }
             details.append("files " + rewritten.joined(separator: ", "))

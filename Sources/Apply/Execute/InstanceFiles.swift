@@ -107,15 +107,19 @@ struct FileConverger {
     /// Deletes the files apply pushed into `server` earlier (its `user.compose.files`) that the plan no
     /// longer lists; returns their targets. A path that is gone, or no longer a regular file, is left.
     func removeStale(_ server: ServerInstance) throws -> [String] {
-        let planned = Set((context.plan.instances[server.name]?.files ?? [:]).keys)
+        let stale = try staleTargets(server)
+        for target in stale { try client.deleteInstanceFile(server.name, project: project, path: target) }
+        return stale
+    }
+
+    /// The files `removeStale` deletes from `server` (GET requests only).
+    func staleTargets(_ server: ServerInstance) throws -> [String] {
+        let name = server.name
+        let planned = Set((context.plan.instances[name]?.files ?? [:]).keys)
         let recorded = (server.config[PlanInstance.filesRecordKey] ?? "").split(separator: "\n").map(String.init)
-        var removed: [String] = []
-        for target in recorded.sorted() where !planned.contains(target) {
-            guard try client.instanceFile(server.name, project: project, path: target)?.type == "file" else { continue }
-            try client.deleteInstanceFile(server.name, project: project, path: target)
-            removed.append(target)
+        return try recorded.sorted().filter { target in
+            try !planned.contains(target) && client.instanceFile(name, project: project, path: target)?.type == "file"
         }
-        return removed
     }
 
     /// Creates the missing parent directories of `target` (root-owned, 0755), as `incus file push -p` does.

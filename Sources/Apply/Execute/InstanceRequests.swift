@@ -54,13 +54,11 @@ struct InstanceRequests {
         try client.changeState(name, project: project, action: "start")
     }
 
-    /// Stops cleanly, or forcefully when the instance does not shut down in time.
+    /// Stops cleanly, or forcefully when the instance does not shut down in time: the plan's
+    /// `stop_grace_period` (`boot.host_shutdown_timeout`), as docker kills after it.
     func stop(_ name: String) throws {
-        do {
-            try client.changeState(name, project: project, action: "stop")
-        } catch is IncusError {
-            try client.changeState(name, project: project, action: "stop", force: true)
-        }
+        let seconds = context.plan.instances[name]?.stopTimeoutSeconds ?? PlanInstance.defaultStopTimeoutSeconds
+        try client.stop(name, project: project, timeout: seconds)
     }
 
     /// Stops (forcefully) and deletes an instance. Its storage volumes stay.

@@ -70,6 +70,7 @@ enum Preflight {
             snapshot.instances = try client.instances(project: context.project)
         }
         try HostPaths.check(context, existing: snapshot.instances)
+        try DeviceNodes.check(context, existing: snapshot.instances)
         return snapshot
     }
 

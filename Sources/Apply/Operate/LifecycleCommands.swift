@@ -3,9 +3,11 @@ import Plan
 
 extension ApplyRun {
     /// `compose-apply stop|start|restart PLAN [SERVICE...]`: the instances of `services` (all when
-    /// empty) in dependency order, stop in reverse; `write` gets one line per instance.
+    /// empty) in dependency order, stop in reverse; `write` gets one line per instance. A stop that
+    /// takes longer than `timeout` seconds (`nil`: each instance's `stop_grace_period`, else Incus's
+    /// 30) is finished with a kill, as docker compose does.
     public static func lifecycle(
-        _ action: String, _ invocation: ApplyInvocation, services: [String], timeout: Int,
+        _ action: String, _ invocation: ApplyInvocation, services: [String], timeout: Int?,
         write: @escaping (String) -> Void, transport: HTTPTransport? = nil
     ) -> OperateResult {
         operate(invocation, services: services, transport: transport) { context in
@@ -21,7 +23,13 @@ extension ApplyRun {
                     continue
                 }
                 let verb = action == "restart" && server.status != "Running" ? "start" : action
-                try context.client.changeState(name, project: context.project, action: verb, timeout: timeout)
+                let seconds = timeout ?? context.plan.instances[name]?.stopTimeoutSeconds ?? 30
+                if verb == "stop" || verb == "restart" {
+                    try context.client.stop(name, project: context.project, timeout: seconds)
+                }
+                if verb == "start" || verb == "restart" {
+                    try context.client.changeState(name, project: context.project, action: "start")
+                }
                 write("\(name): \(verb == "stop" ? "stopped" : verb == "start" ? "started" : "restarted")")
             }
             return OperateResult(status: .success)

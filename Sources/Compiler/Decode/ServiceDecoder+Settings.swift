@@ -79,6 +79,32 @@ extension ServiceDecoder {
         return requests
     }
 
+    /// The `devices` entries; the loader has written each as `source`, `target` and `permissions`.
+    func deviceMappings() throws -> [ComposeService.DeviceMapping] {
+        guard let list = node["devices"], !list.isNull else { return [] }
+        return try list.expectSequence(path + ".devices").enumerated().map { index, item in
+            let itemPath = "\(path).devices[\(index)]"
+            let source = try item["source"]?.expectScalarText(itemPath + ".source") ?? ""
+            let target = try item["target"]?.expectScalarText(itemPath + ".target") ?? ""
+            return ComposeService.DeviceMapping(
+                source: source, target: target.isEmpty ? source : target,
+                permissions: try item["permissions"]?.expectScalarText(itemPath + ".permissions") ?? "rwm",
+                location: item.location, path: itemPath)
+        }
+    }
+
+    /// `stop_grace_period`, a duration such as `1m30s`.
+    func stopGracePeriod() throws -> Located<Int64>? {
+        guard let value = node["stop_grace_period"], !value.isNull else { return nil }
+        let text = try value.expectScalarText(path + ".stop_grace_period")
+        guard let nanoseconds = ValueConversions.duration(text), nanoseconds >= 0 else {
+            throw CompileError(
+                "stop_grace_period '\(text)' is not a duration such as 10s or 1m30s", at: value.location,
+                path: path + ".stop_grace_period")
+        }
+        return Located(nanoseconds, at: value.location)
+    }
+
     /// The service's `networks` entries, as written.
     func networkAttachments() throws -> [ComposeService.NetworkAttachment] {
         try (node["networks"]?.mapping ?? []).map { pair in

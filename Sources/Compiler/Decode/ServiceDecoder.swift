@@ -61,11 +61,16 @@ struct ServiceDecoder {
             capabilitiesAdded: try locatedWords("cap_add"),
             capabilitiesDropped: try locatedWords("cap_drop"),
             deviceRequests: try deviceRequests(),
+            devices: try deviceMappings(),
             entrypoint: try words("entrypoint"),
             command: try words("command"),
             workingDirectory: try text("working_dir"),
             user: try text("user"),
             privileged: try node["privileged"].map { try $0.expectBool(path + ".privileged") } ?? false,
+            readOnly: try node["read_only"].flatMap {
+                $0.isNull ? nil : Located(try $0.expectBool(path + ".read_only"), at: $0.location)
+            },
+            stopGracePeriod: try stopGracePeriod(),
             resources: try resources(),
             restart: try node["restart"].flatMap {
                 $0.isNull ? nil : Located(try $0.expectScalarText(path + ".restart"), at: $0.location)

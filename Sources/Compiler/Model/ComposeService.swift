@@ -49,12 +49,18 @@ public struct ComposeService: Sendable {
     public var capabilitiesDropped: [Located<String>]
     /// `gpus`, then the GPU entries of `deploy.resources.reservations.devices`, as written.
     public var deviceRequests: [DeviceRequest]
+    /// `devices`: host device nodes (or CDI names) given to the container, as written.
+    public var devices: [DeviceMapping]
     /// `entrypoint` and `command` as words; `nil` when absent or null.
     public var entrypoint: Located<[String]>?
     public var command: Located<[String]>?
     public var workingDirectory: Located<String>?
     public var user: Located<String>?
     public var privileged: Bool
+    /// `read_only`: the container's root file system mounted read-only.
+    public var readOnly: Located<Bool>?
+    /// `stop_grace_period` in nanoseconds: how long a clean stop may take before a kill.
+    public var stopGracePeriod: Located<Int64>?
 
     public var resources: Resources
     public var restart: Located<String>?
@@ -93,6 +99,17 @@ extension ComposeService {
         public var capabilities: [String]
         public var location: SourceLocation
         /// Its compose path (`services.web.gpus[0]`), for messages.
+        public var path: String
+    }
+
+    /// One `devices` entry: `source` on the host as `target` in the container, with docker's cgroup
+    /// permissions (`rwm` unless written).
+    public struct DeviceMapping: Sendable {
+        public var source: String
+        public var target: String
+        public var permissions: String
+        public var location: SourceLocation
+        /// Its compose path (`services.web.devices[0]`), for messages.
         public var path: String
     }
 

@@ -25,9 +25,15 @@ enum InstanceBuilder {
         var sharedDevices: [String: [String: String]] = [
             "root": ["type": "disk", "path": "/", "pool": context.storagePool]
         ]
+        // read_only: Incus mounts the container's root read-only; volumes, tmpfs and /dev stay writable.
+        if compose.readOnly?.value == true { sharedDevices["root"]?["readonly"] = "true" }
         let mounts = try MountDevices.translate(compose, volumes: service.volumes, namer: &namer, context: &context)
         for (name, device) in mounts.devices { sharedDevices[name] = device }
         for (name, device) in GPUDevices.translate(compose, config: &config, namer: &namer, context: &context) {
+            sharedDevices[name] = device
+        }
+        for (name, device) in HostDevices.translate(compose, config: &config, namer: &namer, context: &context)
+        where device["type"] != "gpu" || !sharedDevices.values.contains(where: Self.givesEveryGPU) {
             sharedDevices[name] = device
         }
         for (key, value) in compose.incus.config where key != "raw.lxc" {
@@ -71,6 +77,11 @@ enum InstanceBuilder {
                 ))
         }
         return instances
+    }
+
+    /// A gpu device without an id or PCI address: every GPU of the host.
+    private static func givesEveryGPU(_ device: [String: String]) -> Bool {
+        device["type"] == "gpu" && device["id"] == nil && device["pci"] == nil
     }
 
     /// Incus names an instance's host after the instance; another `hostname` cannot be kept.

@@ -52,6 +52,12 @@ enum InstanceConfig {
         }
         ResourceLimits.apply(service.resources, to: &config, context: &context)
         try RestartPolicy.apply(service, to: &config, context: &context)
+        // Incus waits this long for a clean shutdown when the host shuts down, and apply when it stops
+        // the instance, before a kill, as docker does after stop_grace_period.
+        if let period = service.stopGracePeriod?.value {
+            let seconds = period / 1_000_000_000 + (period % 1_000_000_000 > 0 ? 1 : 0)
+            config[PlanInstance.stopTimeoutKey] = String(seconds)
+        }
         processSettings(service, ociImage: ociImage, to: &config, imageValues: &imageValues, context: &context)
         DNSSettings.apply(service, ociImage: ociImage, to: &config, context: &context)
         try KernelSettings.apply(service, to: &config)

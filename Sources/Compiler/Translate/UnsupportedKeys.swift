@@ -5,11 +5,13 @@ enum UnsupportedKeys {
     /// Keys translation maps to Incus config, devices or files (some with warnings of their own).
     static let mapped: Set<String> = [
         "cap_add", "cap_drop", "command", "extra_hosts", "configs", "container_name", "cpus", "depends_on", "deploy",
-        "dns", "dns_opt",
+        "devices", "dns", "dns_opt",
         "dns_search",
         "domainname", "entrypoint", "environment", "gpus", "healthcheck", "hostname", "image", "labels", "mac_address",
-        "mem_limit", "network_mode", "networks", "pids_limit", "ports", "privileged", "pull_policy", "restart",
-        "scale", "secrets", "shm_size", "sysctls", "tmpfs", "ulimits", "user", "volumes", "working_dir",
+        "mem_limit", "network_mode", "networks", "pids_limit", "ports", "privileged", "pull_policy", "read_only",
+        "restart",
+        "scale", "secrets", "shm_size", "stop_grace_period", "sysctls", "tmpfs", "ulimits", "user", "volumes",
+        "working_dir",
     ]
 
     /// Keys the loader has resolved into others before translation.
@@ -39,7 +41,6 @@ enum UnsupportedKeys {
         "credential_spec": "it applies to Windows containers",
         "develop": "docker compose watch has no Incus equivalent",
         "device_cgroup_rules": "use raw.lxc lxc.cgroup2.devices.allow lines in x-incus",
-        "devices": "host devices need Incus unix-char/unix-block devices; add them in x-incus or a profile",
         "external_links": "containers outside the project are not linked",
         "group_add": "Incus sets no supplementary groups; add the user to the group in the image",
         "init": "Incus containers run their own init",
@@ -60,11 +61,9 @@ enum UnsupportedKeys {
         "pre_stop": "lifecycle hooks are not run",
         "provider": "Incus runs no provider services",
         "pull_refresh_after": "Incus pulls an image when apply creates an instance",
-        "read_only": "Incus cannot make a container's root disk read-only",
         "runtime": "Incus runs every container with LXC",
         "security_opt": "Incus has no per-container security options of this form",
         "stdin_open": "Incus consoles are always available",
-        "stop_grace_period": "Incus stops containers through their init",
         "stop_signal": "Incus stops containers through their init",
         "storage_opt": "size the root disk with an x-incus or profile root device instead",
         "tty": "Incus consoles are always available",
