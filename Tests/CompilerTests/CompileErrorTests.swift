@@ -92,6 +92,13 @@ final class CompileErrorTests: XCTestCase {
                 + " (at services.web.cap_drop[0])\n")
     }
 
+    func testUnknownStopSignal() throws {
+        XCTAssertEqual(
+            try compileError("services:\n  web:\n    image: nginx\n    stop_signal: SIGTREM\n"),
+            "DIR/compose.yaml:4:18: error: unknown stop_signal 'SIGTREM'; did you mean 'SIGTERM'?"
+                + " (at services.web.stop_signal)\n")
+    }
+
     func testWrongType() throws {
         XCTAssertEqual(
             try compileError("services:\n  web:\n    image: nginx\n    ports: \"80:80\"\n"),

@@ -123,7 +123,7 @@ struct FileConverger {
     }
 
     /// Creates the missing parent directories of `target` (root-owned, 0755), as `incus file push -p` does.
-    private func createParents(of target: String, in name: String) throws {
+    func createParents(of target: String, in name: String) throws {
         let parts = target.split(separator: "/").dropLast().map(String.init)
         var missing: [String] = []
         var index = parts.count

@@ -51,6 +51,7 @@ struct InstanceRequests {
     }
 
     func start(_ name: String) throws {
+        try MountPoints.prepare(name, context: context)
         try client.changeState(name, project: project, action: "start")
     }
 

@@ -71,6 +71,7 @@ struct ServiceDecoder {
                 $0.isNull ? nil : Located(try $0.expectBool(path + ".read_only"), at: $0.location)
             },
             stopGracePeriod: try stopGracePeriod(),
+            stopSignal: try text("stop_signal"),
             resources: try resources(),
             restart: try node["restart"].flatMap {
                 $0.isNull ? nil : Located(try $0.expectScalarText(path + ".restart"), at: $0.location)

@@ -61,6 +61,8 @@ public struct ComposeService: Sendable {
     public var readOnly: Located<Bool>?
     /// `stop_grace_period` in nanoseconds: how long a clean stop may take before a kill.
     public var stopGracePeriod: Located<Int64>?
+    /// `stop_signal`, as written.
+    public var stopSignal: Located<String>?
 
     public var resources: Resources
     public var restart: Located<String>?

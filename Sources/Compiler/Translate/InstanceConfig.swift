@@ -5,7 +5,7 @@ enum InstanceConfig {
     /// `ociImage` is the normalized reference of an OCI image, `nil` for an Incus image. Image values
     /// the config uses (the image's ENTRYPOINT or CMD) are added to `imageValues` as (token, property).
     /// `rawLXC` gets the `raw.lxc` lines the service needs (variables set to the empty string,
-    /// capabilities dropped).
+    /// capabilities dropped, the stop signal).
     static func make(
         service: ComposeService, ociImage: String?, imageValues: inout [(token: String, property: String)],
         rawLXC: inout [String], context: inout TranslationContext
@@ -62,6 +62,7 @@ enum InstanceConfig {
         DNSSettings.apply(service, ociImage: ociImage, to: &config, context: &context)
         try KernelSettings.apply(service, to: &config)
         rawLXC += try Capabilities.rawLXCLines(service)
+        rawLXC += try StopSignal.rawLXCLines(service, ociImage: ociImage, context: &context)
         if service.privileged { config["security.privileged"] = "true" }
         return config
     }

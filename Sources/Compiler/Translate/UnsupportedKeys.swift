@@ -10,7 +10,8 @@ enum UnsupportedKeys {
         "domainname", "entrypoint", "environment", "gpus", "healthcheck", "hostname", "image", "labels", "mac_address",
         "mem_limit", "network_mode", "networks", "pids_limit", "ports", "privileged", "pull_policy", "read_only",
         "restart",
-        "scale", "secrets", "shm_size", "stop_grace_period", "sysctls", "tmpfs", "ulimits", "user", "volumes",
+        "scale", "secrets", "shm_size", "stop_grace_period", "stop_signal", "sysctls", "tmpfs", "ulimits", "user",
+        "volumes",
         "working_dir",
     ]
 
@@ -64,7 +65,6 @@ enum UnsupportedKeys {
         "runtime": "Incus runs every container with LXC",
         "security_opt": "Incus has no per-container security options of this form",
         "stdin_open": "Incus consoles are always available",
-        "stop_signal": "Incus stops containers through their init",
         "storage_opt": "size the root disk with an x-incus or profile root device instead",
         "tty": "Incus consoles are always available",
         "use_api_socket": "no docker API socket exists under Incus",

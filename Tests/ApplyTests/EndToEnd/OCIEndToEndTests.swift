@@ -230,4 +230,40 @@ final class OCIEndToEndTests: ComposeDirectoryTestCase {
         XCTAssertTrue(message.contains("service web"), message)
         XCTAssertTrue(message.contains("\(registry)/compose-test/no-such-image:1"), message)
     }
+
+    /// `stop_signal` reaches the service's process when it is stopped, and `read_only` holds for an
+    /// OCI image's root file system while its volume stays writable.
+    func testStopSignalAndReadOnlyRoot() throws {
+        let planPath = try compileProject(
+            """
+            name: \(project)
+            services:
+              worker:
+                image: \(registry)/compose-test/httpd:1
+                entrypoint:
+                  - sh
+                  - -c
+                  - for s in TERM INT USR1; do trap "echo $$s > /out/signal; exit 0" $$s; done; while true; do sleep 1; done
+                stop_signal: SIGUSR1
+                read_only: true
+                volumes: [out:/out]
+            volumes:
+              out: {}
+            networks:
+              default:
+                x-incus: {ipv4.address: \(subnet), ipv4.nat: "false"}
+            """)
+        applySucceeds(planPath)
+        XCTAssertEqual(
+            exec("worker-1", ["sh", "-c", "touch /x 2>/dev/null || echo read-only; touch /out/x && echo volume"])
+                .stdout,
+            "read-only\nvolume\n")
+        let invocation = ApplyInvocation(planPath: planPath, socket: socket)
+        for action in ["stop", "start"] {
+            XCTAssertEqual(
+                ApplyRun.lifecycle(action, invocation, services: [], timeout: nil, write: { _ in }).status, .success)
+        }
+        XCTAssertEqual(exec("worker-1", ["cat", "/out/signal"]).stdout, "USR1\n", "the service got SIGUSR1")
+        reapplyWritesNothing(planPath)
+    }
 }
