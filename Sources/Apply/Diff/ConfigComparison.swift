@@ -35,15 +35,6 @@ public enum ConfigComparison {
         return keys.filter { !sameInstanceValue($0, plan[$0], server[$0]) }.sorted()
     }
 
-    /// Device names that differ (added, removed or changed), ignoring `ignoring`.
-    public static func changedDevices(
-        plan: [String: [String: String]], server: [String: [String: String]], ignoring: Set<String> = []
-    ) -> [String] {
-        var names = Set(plan.keys).union(server.keys)
-        names.subtract(ignoring)
-        return names.filter { plan[$0] != server[$0] }.sorted()
-    }
-
     /// Network config keys that differ. `auto` in the plan matches any server value; keys Incus fills in
     /// by itself may exist on the server only; `ignoring` holds keys with unresolved placeholders.
     public static func changedNetworkKeys(
