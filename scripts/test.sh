@@ -50,9 +50,15 @@ stop_servers() {
   for series in "${incus7_series[@]}"; do INCUS7_SERIES=$series scripts/incus7-env.sh stop >/dev/null 2>&1 || true; done
   scripts/incus-cluster-env.sh stop >/dev/null 2>&1 || true
 }
-if [ "$keep_incus" = false ]; then
-  trap stop_servers EXIT
-fi
+# The real projects run in the background later on; an early exit ends them with the script.
+real_projects_pid=""
+real_projects_log=""
+on_exit() {
+  if [ -n "$real_projects_pid" ]; then kill "$real_projects_pid" 2>/dev/null || true; wait "$real_projects_pid" 2>/dev/null || true; fi
+  if [ -n "$real_projects_log" ]; then rm -f "$real_projects_log"; fi
+  if [ "$keep_incus" = false ]; then stop_servers; fi
+}
+trap on_exit EXIT
 for series in "${incus7_series[@]}"; do
   echo "== installing Incus 7 ($series) in its rootfs"
   INCUS7_SERIES=$series scripts/incus7-env.sh install
@@ -99,9 +105,9 @@ done
 
 real_projects_status=0
 wait "$real_projects_pid" || real_projects_status=$?
+real_projects_pid=""
 echo "== real projects of ../shared/corpus: compile, apply, re-apply with zero writes, destroy (Incus 6.0)"
 grep -Ev '^(pass|\|)' "$real_projects_log" || true
-rm -f "$real_projects_log"
 if [ "$real_projects_status" -ne 0 ]; then
   echo "test.sh: scripts/real-projects.sh failed (exit $real_projects_status)" >&2
   exit 1

@@ -12,7 +12,7 @@ final class ReliabilityUnitTests: XCTestCase {
         XCTAssertNil(DeviceNodes.problem(type: "unix-char", at: "/dev/null"))
         XCTAssertEqual(
             DeviceNodes.problem(type: "unix-block", at: "/dev/null"),
-            "is a character device, not the block device the plan gives; give it in x-incus devices as type unix-char")
+            "is a character device, not the block device the plan gives")
         XCTAssertEqual(
             DeviceNodes.problem(type: "unix-char", at: "/dev/no-such-node"),
             "does not exist on the server's host (docker refuses a missing device too)")

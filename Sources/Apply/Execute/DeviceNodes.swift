@@ -35,9 +35,8 @@ enum DeviceNodes {
         if format == wanted { return nil }
         let found =
             format == S_IFCHR ? "a character device" : format == S_IFBLK ? "a block device" : "not a device node"
-        let fix =
-            format == S_IFCHR || format == S_IFBLK
-            ? "; give it in x-incus devices as type \(format == S_IFCHR ? "unix-char" : "unix-block")" : ""
+        // The compiler knows a block device by its name: a /dev/disk/by-id/ link is one.
+        let fix = format == S_IFBLK ? "; name it by its /dev/disk/by-id/ (or by-path) link in compose" : ""
         return "is \(found), not the \(type == "unix-char" ? "character" : "block") device the plan gives" + fix
     }
 }

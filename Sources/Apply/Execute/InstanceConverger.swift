@@ -12,20 +12,28 @@ struct InstanceConverger {
         self.context = context
     }
 
-    /// `change` (files written or removed), around a stop and a start when the instance runs with a
-    /// read-only root (`read_only`): Incus writes into a running container through its mounts, a
-    /// stopped one's storage directly. Nothing is stopped unless `needed` says a file is to change.
+    /// `change` (files written or removed, the targets returned). On a running instance with a
+    /// read-only root (`read_only`) a target on the root cannot be written, Incus writing through the
+    /// container's mounts: then the instance is stopped, `change` runs on its storage, and once it is
+    /// started again `change` runs once more for the targets a mount made at start hides (OCI's
+    /// `/run` tmpfs). `restarted` says whether that happened.
     private func withWritableRoot(
-        _ name: String, _ status: String, needed: () throws -> Bool, _ change: () throws -> [String]
+        _ name: String, _ status: String, restarted: inout Bool, _ change: () throws -> [String]
     ) throws -> [String] {
-        guard context.plan.instances[name]?.devices["root"]?["readonly"] == "true", status == "Running",
-            try needed()
-        else { return try change() }
-        try requests.stop(name)
-        let changed = try change()
-        try requests.start(name)
-        context.health.started(name)
-        return changed
+        guard context.plan.instances[name]?.devices["root"]?["readonly"] == "true", status == "Running" else {
+            return try change()
+        }
+        do {
+            return try change()
+        } catch let error as IncusError where error.message.lowercased().contains("read-only file system") {
+            try requests.stop(name)
+            let stored = try change()
+            try requests.start(name)
+            context.health.started(name)
+            restarted = true
+            let live = try change()
+            return stored + live.filter { !stored.contains($0) }
+        }
     }
 
     /// Why `current` must be rebuilt, as the action line says it (`IMAGE (was OTHER)`), or `nil`: the
@@ -106,11 +114,12 @@ struct InstanceConverger {
                     return context.reporter.record(.updated, what, detail: changes.joined(separator: ", "))
                 }
                 // Before the record that lists them changes: an interrupted run retries.
-                let removed = try withWritableRoot(
-                    name, current.status, needed: { try !files.staleTargets(current).isEmpty }
-                ) {
+                var restartedForFiles = false
+                let removed = try withWritableRoot(name, current.status, restarted: &restartedForFiles) {
                     try files.removeStale(current)
                 }
+                // A restart changed the volatile keys the update must send back.
+                if restartedForFiles { current = try requests.fetch(name) }
                 if !removed.isEmpty { details.append("removed files " + removed.joined(separator: ", ")) }
                 var devices = baseDevices(desired, current: current)
                 let renewing = context.addressesToRenew.contains(name)
@@ -164,12 +173,13 @@ struct InstanceConverger {
         // Asked only of a read-only instance, the one kind whose state decides how files are written.
         let readOnly = context.plan.instances[name]?.devices["root"]?["readonly"] == "true"
         let status = readOnly ? try context.client.instance(name, project: context.project)?.status ?? "" : ""
-        let rewritten = try withWritableRoot(name, status, needed: { try !files.differences(name).isEmpty }) {
-            try files.converge(name)
-        }
+        var restartedForFiles = false
+        let rewritten = try withWritableRoot(name, status, restarted: &restartedForFiles) { try files.converge(name) }
         if !rewritten.isEmpty && outcome != .created {
             if outcome == .unchanged { outcome = .updated }
-            details.append("files " + rewritten.joined(separator: ", "))
+            details.append(
+                "files " + rewritten.joined(separator: ", ") + (restartedForFiles ? " (stopped, written, started)" : "")
+            )
         }
         if try pinAddresses(name) {
             if outcome == .unchanged { outcome = .updated }

@@ -103,7 +103,11 @@ struct InstanceRequests {
         // Incus accepts some keys on a running container but only uses them at the next start
         // (`raw.lxc` mounts, `environment.*` for the container's init, `oci.*`, `security.*`): a
         // change to one of those restarts the instance, as docker compose recreates a container.
-        let startTimeKeys = InstanceRequests.changedStartTimeKeys(from: server.config, to: config)
+        var startTimeKeys = InstanceRequests.changedStartTimeKeys(from: server.config, to: config)
+        // The root disk turns read-only (read_only) or writable only when the container starts.
+        if server.devices["root"]?["readonly"] != devices["root"]?["readonly"] {
+            startTimeKeys.append("the root disk's readonly")
+        }
         if server.status == "Running" && !startTimeKeys.isEmpty {
             context.reporter.note(
                 "note: instance \(server.name) takes \(startTimeKeys.joined(separator: ", ")) only when it starts;"

@@ -31,9 +31,16 @@ enum MountPoints {
             for file in ["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"] { points[file] = "file" }
         }
         let root = HostPaths.serverRoot(context)
-        for device in instance.devices.values where device["type"] == "disk" {
+        for device in instance.devices.values {
             guard let path = device["path"], path != "/", path.hasPrefix("/") else { continue }
-            points[path] = isFile(device["source"], root: root) ? "file" : "directory"
+            switch device["type"] {
+            case "disk": points[path] = isFile(device["source"], root: root) ? "file" : "directory"
+            // A node outside /dev (a tmpfs of its own) is bound onto a file.
+            case "unix-char",
+                "unix-block" where !path.hasPrefix("/dev/"):
+                points[path] = "file"
+            default: break
+            }
         }
         // The tmpfs mounts of raw.lxc: `lxc.mount.entry = SOURCE TARGET TYPE OPTIONS ...`, TARGET
         // relative to the root.

@@ -102,7 +102,16 @@ struct CanonicalSyntax {
                     throw CompileError("invalid volume '\(text)': \(error)", at: location, path: trail.text)
                 }
             }
-            if pattern == .servicesDevicesItem { return Self.device(text, at: location) }
+            if pattern == .servicesDevicesItem {
+                // As docker compose: a path with a colon of its own cannot be told from the separators.
+                guard text.split(separator: ":", omittingEmptySubsequences: false).count <= 3 else {
+                    throw CompileError(
+                        "confusing device mapping '\(text)': HOST[:CONTAINER[:PERMISSIONS]] has at most two colons;"
+                            + " write it in long syntax (source, target, permissions)", at: location,
+                        path: trail.text)
+                }
+                return Self.device(text, at: location)
+            }
             // `gpus: all`: one request for every GPU.
             if pattern == .servicesGpus { return .sequence([.mapping([("count", node)], at: location)], at: location) }
         }

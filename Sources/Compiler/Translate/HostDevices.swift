@@ -60,9 +60,10 @@ enum HostDevices {
             if kind == nil {
                 context.warn(
                     "device-type",
-                    "'\(source)' is taken to be a character device (unix-char): its name is not one Incus users"
-                        + " know as a block device; apply checks it on a local server. If it is a block device,"
-                        + " give it in x-incus devices as type unix-block", at: mapping.location)
+                    "'\(source)' is taken to be a character device (unix-char): its name is not one of a block"
+                        + " device; apply checks it on a local server before any change. If it is a block device,"
+                        + " name it by its /dev/disk/by-id/ (or by-path) link, which is given as one",
+                    at: mapping.location)
             }
             let permissions = Set(mapping.permissions)
             if permissions != ["r", "w", "m"] {
@@ -138,7 +139,7 @@ enum HostDevices {
     /// Directories docker expands into their nodes.
     private static let directories: Set<String> = [
         "/dev/snd", "/dev/input", "/dev/bus/usb", "/dev/dvb", "/dev/vfio", "/dev/serial", "/dev/serial/by-id",
-        "/dev/serial/by-path", "/dev/net", "/dev/mapper", "/dev/disk", "/dev/accel", "/dev/bus",
+        "/dev/serial/by-path", "/dev/net", "/dev/mapper", "/dev/disk", "/dev/accel", "/dev/bus", "/dev/dri", "/dev",
     ]
 
     /// Nodes a host lets every user open (mode 0666), as docker's copy of their mode does.

@@ -17,25 +17,34 @@ enum StopSignal {
         return ["lxc.signal.halt = " + (try name(written, path: service.path + ".stop_signal"))]
     }
 
-    /// LXC's form of a signal docker accepts: `SIGUSR1`, `USR1`, `sigusr1`, `SIGRTMIN+3` or a number.
+    /// LXC's form of a signal docker accepts: `SIGUSR1`, `USR1`, `sigusr1`, `SIGRTMIN+3`, `SIGRTMAX-2`
+    /// or a number.
     static func name(_ written: Located<String>, path: String) throws -> String {
         let text = written.value.uppercased()
-        if let number = Int(text), (1...64).contains(number) { return text }
+        if let number = digits(text), (1...64).contains(number) { return String(number) }
         let bare = text.hasPrefix("SIG") ? String(text.dropFirst(3)) : text
         if known.contains(bare) { return "SIG" + bare }
-        if let offset = realTimeOffset(bare), offset >= 0 && offset <= 30 { return "SIG" + bare }
+        if let offset = realTimeOffset(bare), offset <= 30 { return "SIG" + bare }
         let closest = ClosestName.find(bare, among: known).map { "; did you mean 'SIG\($0)'?" } ?? ""
         throw CompileError(
             "unknown stop_signal '\(written.value)'" + closest, at: written.location, path: path)
     }
 
-    /// `n` of `RTMIN+n` (and of `RTMIN`, 0).
+    /// `n` of `RTMIN+n` and `RTMAX-n` (0 for `RTMIN` and `RTMAX`), LXC's real-time signal names.
     private static func realTimeOffset(_ bare: String) -> Int? {
-        guard bare.hasPrefix("RTMIN") else { return nil }
-        let rest = bare.dropFirst("RTMIN".count)
-        if rest.isEmpty { return 0 }
-        guard rest.first == "+" else { return nil }
-        return Int(rest.dropFirst())
+        for (name, sign) in [("RTMIN", "+"), ("RTMAX", "-")] where bare.hasPrefix(name) {
+            let rest = bare.dropFirst(name.count)
+            if rest.isEmpty { return 0 }
+            guard rest.hasPrefix(sign) else { return nil }
+            return digits(String(rest.dropFirst()))
+        }
+        return nil
+    }
+
+    /// A number written with decimal digits only (no sign), if it fits.
+    private static func digits(_ text: String) -> Int? {
+        guard !text.isEmpty, text.count < 4, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(text)
     }
 
     /// The Linux signals, by name without `SIG`.

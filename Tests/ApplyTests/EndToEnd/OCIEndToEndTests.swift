@@ -232,8 +232,9 @@ final class OCIEndToEndTests: ComposeDirectoryTestCase {
     }
 
     /// `stop_signal` reaches the service's process when it is stopped, and `read_only` holds for an
-    /// OCI image's root file system while its volume stays writable.
+    /// OCI image's root file system while its volume and secrets work, with no restart on re-apply.
     func testStopSignalAndReadOnlyRoot() throws {
+        try "s3cret\n".write(toFile: directory + "/token.txt", atomically: true, encoding: .utf8)
         let planPath = try compileProject(
             """
             name: \(project)
@@ -247,17 +248,26 @@ final class OCIEndToEndTests: ComposeDirectoryTestCase {
                 stop_signal: SIGUSR1
                 read_only: true
                 volumes: [out:/out]
+                secrets: [token]
             volumes:
               out: {}
+            secrets:
+              token:
+                file: ./token.txt
             networks:
               default:
                 x-incus: {ipv4.address: \(subnet), ipv4.nat: "false"}
             """)
         applySucceeds(planPath)
         XCTAssertEqual(
-            exec("worker-1", ["sh", "-c", "touch /x 2>/dev/null || echo read-only; touch /out/x && echo volume"])
-                .stdout,
-            "read-only\nvolume\n")
+            exec(
+                "worker-1",
+                [
+                    "sh", "-c",
+                    "touch /x 2>/dev/null || echo read-only; touch /out/x && echo volume; cat /run/secrets/token",
+                ]
+            ).stdout, "read-only\nvolume\ns3cret\n", "the secret is on Incus's /run tmpfs, written once running")
+        reapplyWritesNothing(planPath)
         let invocation = ApplyInvocation(planPath: planPath, socket: socket)
         for action in ["stop", "start"] {
             XCTAssertEqual(
