@@ -83,19 +83,8 @@ struct InstanceConverger {
             details.append("recreated")
         }
         if !context.options.dryRun { try HostPaths.create(for: name, context: context) }
-        // An instance that keeps an older image than its tag names (pull policy `missing`) keeps what
-        // Incus took from that image: the new image's command line and Env are not its own.
-        let keptImage = server.flatMap { current -> ServerInstance? in
-            guard let instance = context.plan.instances[name], !pullsAlways(instance),
-                current.config[PlanInstance.imageRecordKey] == instance.imageRecord,
-                let moved = movedTag(name, current)
-            else { return nil }
-            context.reporter.note(
-                "\(what) keeps image \(moved.was.prefix(12)); \(instance.image.reference) names "
-                    + "\(moved.now.prefix(12)) now (pull_policy: always or --pull always rebuilds it)")
-            return current
-        }
-        var desired = build(name, keepingImageOf: keptImage)
+        let kept = server.flatMap { keptImage(name, $0, what: what) }
+        var desired = build(name, keepingImageOf: kept)
         var rebuilt = false
         if var current = server {
             if let reason = rebuildReason(name, current) {
@@ -113,30 +102,8 @@ struct InstanceConverger {
                 if context.options.dryRun {
                     return context.reporter.record(.updated, what, detail: changes.joined(separator: ", "))
                 }
-                // Before the record that lists them changes: an interrupted run retries.
-                var restartedForFiles = false
-                let removed = try withWritableRoot(name, current.status, restarted: &restartedForFiles) {
-                    try files.removeStale(current)
-                }
-                // A restart changed the volatile keys the update must send back.
-                if restartedForFiles { current = try requests.fetch(name) }
-                if !removed.isEmpty { details.append("removed files " + removed.joined(separator: ", ")) }
-                var devices = baseDevices(desired, current: current)
-                let renewing = context.addressesToRenew.contains(name)
-                // A pinned lease outside the network's new subnet: the NIC loses it, the devices using it
-                // go until it is pinned again, and a restart takes a lease in the new subnet.
-                if renewing { for device in desired.pendingDevices { devices[device] = nil } }
-                let restarted = try requests.update(
-                    current, config: mergedConfig(desired, current), devices: devices)
+                details += try update(name, changes: changes, desired: desired, current: &current)
                 outcome = .updated
-                details.append(
-                    changes.joined(separator: ", ") + (restarted ? " (stopped, updated, started)" : " (live)"))
-                if renewing && current.status == "Running" {
-                    try requests.stop(name)
-                    try requests.start(name)
-                    context.health.started(name)
-                    details.append("restarted for an address in the new subnet")
-                }
             }
             if current.status != "Running" && !rebuilt && isCompletedJob(name, current) {
                 details.append("completed")
@@ -151,13 +118,7 @@ struct InstanceConverger {
             }
         } else {
             if context.options.dryRun { return context.reporter.record(.created, what) }
-            try requests.create(name, config: desired.config, devices: baseDevices(desired, current: nil))
-            context.pause(at: "instance-created", instance: name)
-            // Files go in before the first start, so the service finds its secrets at boot.
-            _ = try files.converge(name)
-            try requests.start(name)
-            context.health.started(name)
-            context.pause(at: "instance-started", instance: name)
+            try create(name, desired: desired)
             outcome = .created
         }
         if context.options.dryRun {
@@ -168,30 +129,88 @@ struct InstanceConverger {
             }
             return context.reporter.record(.unchanged, what)
         }
-        // Checked again once running (GET only when nothing changed): a file hidden by a mount made at
-        // boot, or changed since, is written now.
-        // Asked only of a read-only instance, the one kind whose state decides how files are written.
-        let readOnly = context.plan.instances[name]?.devices["root"]?["readonly"] == "true"
-        let status = readOnly ? try context.client.instance(name, project: context.project)?.status ?? "" : ""
-        var restartedForFiles = false
-        let rewritten = try withWritableRoot(name, status, restarted: &restartedForFiles) { try files.converge(name) }
-        if !rewritten.isEmpty && outcome != .created {
+        if let written = try filesOnceRunning(name), outcome != .created {
             if outcome == .unchanged { outcome = .updated }
-            details.append(
-                "files " + rewritten.joined(separator: ", ") + (restartedForFiles ? " (stopped, written, started)" : "")
-            )
+            details.append(written)
         }
         if try pinAddresses(name) {
             if outcome == .unchanged { outcome = .updated }
             details.append("pinned addresses")
         }
-        desired = build(name, keepingImageOf: keptImage)
+        desired = build(name, keepingImageOf: kept)
         if try convergeLate(name, desired: desired) {
             if outcome == .unchanged { outcome = .updated }
             details.append("added late devices")
         }
         let seconds = outcome == .unchanged ? nil : Date().timeIntervalSince(started)
         context.reporter.record(outcome, what, detail: details.joined(separator: "; "), seconds: seconds)
+    }
+
+    /// The server's instance when it keeps an older image than its tag names (pull policy
+    /// `missing`): it keeps what Incus took from that image, the new image's command line and Env
+    /// are not its own. `nil` otherwise.
+    private func keptImage(_ name: String, _ current: ServerInstance, what: String) -> ServerInstance? {
+        guard let instance = context.plan.instances[name], !pullsAlways(instance),
+            current.config[PlanInstance.imageRecordKey] == instance.imageRecord,
+            let moved = movedTag(name, current)
+        else { return nil }
+        context.reporter.note(
+            "\(what) keeps image \(moved.was.prefix(12)); \(instance.image.reference) names "
+                + "\(moved.now.prefix(12)) now (pull_policy: always or --pull always rebuilds it)")
+        return current
+    }
+
+    /// Sends the `changes` to the existing instance `current` (refetched when a restart made its
+    /// volatile keys stale); returns the action line's details.
+    private func update(
+        _ name: String, changes: [String], desired: DesiredInstance, current: inout ServerInstance
+    ) throws -> [String] {
+        var details: [String] = []
+        // Before the record that lists them changes: an interrupted run retries.
+        var restartedForFiles = false
+        let removed = try withWritableRoot(name, current.status, restarted: &restartedForFiles) {
+            try files.removeStale(current)
+        }
+        // A restart changed the volatile keys the update must send back.
+        if restartedForFiles { current = try requests.fetch(name) }
+        if !removed.isEmpty { details.append("removed files " + removed.joined(separator: ", ")) }
+        var devices = baseDevices(desired, current: current)
+        let renewing = context.addressesToRenew.contains(name)
+        // A pinned lease outside the network's new subnet: the NIC loses it, the devices using it
+        // go until it is pinned again, and a restart takes a lease in the new subnet.
+        if renewing { for device in desired.pendingDevices { devices[device] = nil } }
+        let restarted = try requests.update(current, config: mergedConfig(desired, current), devices: devices)
+        details.append(changes.joined(separator: ", ") + (restarted ? " (stopped, updated, started)" : " (live)"))
+        if renewing && current.status == "Running" {
+            try requests.stop(name)
+            try requests.start(name)
+            context.health.started(name)
+            details.append("restarted for an address in the new subnet")
+        }
+        return details
+    }
+
+    /// Creates the instance, writes its files (so the service finds its secrets at boot) and starts it.
+    private func create(_ name: String, desired: DesiredInstance) throws {
+        try requests.create(name, config: desired.config, devices: baseDevices(desired, current: nil))
+        context.pause(at: "instance-created", instance: name)
+        _ = try files.converge(name)
+        try requests.start(name)
+        context.health.started(name)
+        context.pause(at: "instance-started", instance: name)
+    }
+
+    /// The files checked again once the instance runs (GET only when nothing changed): a file hidden
+    /// by a mount made at boot, or changed since, is written now. The action line's detail, or `nil`
+    /// when nothing was written.
+    private func filesOnceRunning(_ name: String) throws -> String? {
+        // Asked only of a read-only instance, the one kind whose state decides how files are written.
+        let readOnly = context.plan.instances[name]?.devices["root"]?["readonly"] == "true"
+        let status = readOnly ? try context.client.instance(name, project: context.project)?.status ?? "" : ""
+        var restarted = false
+        let written = try withWritableRoot(name, status, restarted: &restarted) { try files.converge(name) }
+        guard !written.isEmpty else { return nil }
+        return "files " + written.joined(separator: ", ") + (restarted ? " (stopped, written, started)" : "")
     }
 
     /// A job others wait for (`service_completed_successfully`) that stopped with status 0 and has no
