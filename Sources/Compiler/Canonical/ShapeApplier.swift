@@ -55,17 +55,7 @@ struct ShapeApplier {
             guard let text = node.scalar?.text, let value = ValueConversions.duration(text) else { return true }
             node = .string(ValueConversions.formatDuration(value), at: location)
         case .fileMode:
-            guard let text = node.scalar?.text else { return true }
-            var digits = Substring(text)
-            if digits.hasPrefix("0o") { digits = digits.dropFirst(2) }
-            let value: Int?
-            if case .integer(let number) = node.resolved, !text.hasPrefix("0") {
-                value = Int(number)
-            } else {
-                value = Int(digits, radix: 8)
-            }
-            guard let value else { return true }
-            node = .string("0" + String(value, radix: 8), at: location)
+            return shapeFileMode(&node)
         case .stringList:
             let items = node.sequence ?? [node]
             let strings = items.compactMap { item in item.scalar.map { YAMLNode.string($0.text, at: item.location) } }
@@ -87,19 +77,10 @@ struct ShapeApplier {
             }
             guard let text = node.scalar?.text else { return true }
             node = .sequence([.string("CMD-SHELL", at: location), .string(text, at: location)], at: location)
-        case .mappingWithEquals, .mapping:
-            guard node.mapping != nil || node.sequence != nil else { return true }
-            let keepNull: Bool
-            if case .mappingWithEquals = shape { keepNull = true } else { keepNull = false }
-            let entries = KeyValues.entries(node)
-            if entries.isEmpty { return false }
-            node = .mapping(
-                entries.map { entry in
-                    let value: YAMLNode =
-                        entry.value.map { .string($0, at: entry.location) }
-                        ?? (keepNull ? .null(at: entry.location) : .string("", at: entry.location))
-                    return (entry.key, value)
-                }, at: location)
+        case .mappingWithEquals:
+            return shapeKeyValues(&node, keepNull: true)
+        case .mapping:
+            return shapeKeyValues(&node, keepNull: false)
         case .map(let valueShape):
             guard let isEmpty = node.mapping?.isEmpty else { return true }
             if isEmpty { return false }
@@ -125,37 +106,7 @@ struct ShapeApplier {
             }
             if isEmpty && !object.always { return false }
         case .hostsList:
-            // compose-go holds them as a map of host to addresses: printed sorted by host, each
-            // address without the brackets an IPv6 one may be written in.
-            var hosts: [(host: String, address: String, location: SourceLocation)] = []
-            if let pairs = node.mapping {
-                for pair in pairs {
-                    for address in pair.value.sequence ?? [pair.value] {
-                        hosts.append((pair.key, address.scalar?.text ?? "", address.location))
-                    }
-                }
-            } else {
-                for item in node.sequence ?? [node] {
-                    guard let text = item.scalar?.text else { continue }
-                    let separator = text.firstIndex(of: "=") ?? text.firstIndex(of: ":")
-                    guard let separator else {
-                        hosts.append((text, "", item.location))
-                        continue
-                    }
-                    hosts.append(
-                        (String(text[..<separator]), String(text[text.index(after: separator)...]), item.location))
-                }
-            }
-            if hosts.isEmpty { return false }
-            let sorted = hosts.enumerated().sorted { ($0.element.host, $0.offset) < ($1.element.host, $1.offset) }
-            node = .sequence(
-                sorted.map { _, entry in
-                    var address = entry.address
-                    if address.hasPrefix("["), address.hasSuffix("]") {
-                        address = String(address.dropFirst().dropLast())
-                    }
-                    return .string("\(entry.host)=\(address)", at: entry.location)
-                }, at: location)
+            return shapeHosts(&node)
         case .deviceCount:
             if node.scalar?.text == "all" {
                 node = .integer(-1, at: location)
@@ -169,6 +120,76 @@ struct ShapeApplier {
             }
             return self.shape(Self.ulimitObject, &node)
         }
+        return true
+    }
+
+    /// A file mode as `0` and octal digits: `0440` and `0o440` are octal, a plain number decimal.
+    private func shapeFileMode(_ node: inout YAMLNode) -> Bool {
+        let location = node.location
+        guard let text = node.scalar?.text else { return true }
+        var digits = Substring(text)
+        if digits.hasPrefix("0o") { digits = digits.dropFirst(2) }
+        let value: Int?
+        if case .integer(let number) = node.resolved, !text.hasPrefix("0") {
+            value = Int(number)
+        } else {
+            value = Int(digits, radix: 8)
+        }
+        guard let value else { return true }
+        node = .string("0" + String(value, radix: 8), at: location)
+        return true
+    }
+
+    /// `KEY=VALUE` items or a mapping, as a mapping of strings; a key without a value is null when
+    /// `keepNull` (environment), else the empty string.
+    private func shapeKeyValues(_ node: inout YAMLNode, keepNull: Bool) -> Bool {
+        let location = node.location
+        guard node.mapping != nil || node.sequence != nil else { return true }
+        let entries = KeyValues.entries(node)
+        if entries.isEmpty { return false }
+        node = .mapping(
+            entries.map { entry in
+                let value: YAMLNode =
+                    entry.value.map { .string($0, at: entry.location) }
+                    ?? (keepNull ? .null(at: entry.location) : .string("", at: entry.location))
+                return (entry.key, value)
+            }, at: location)
+        return true
+    }
+
+    /// `extra_hosts`: compose-go holds them as a map of host to addresses, printed sorted by host,
+    /// each address without the brackets an IPv6 one may be written in.
+    private func shapeHosts(_ node: inout YAMLNode) -> Bool {
+        let location = node.location
+        var hosts: [(host: String, address: String, location: SourceLocation)] = []
+        if let pairs = node.mapping {
+            for pair in pairs {
+                for address in pair.value.sequence ?? [pair.value] {
+                    hosts.append((pair.key, address.scalar?.text ?? "", address.location))
+                }
+            }
+        } else {
+            for item in node.sequence ?? [node] {
+                guard let text = item.scalar?.text else { continue }
+                let separator = text.firstIndex(of: "=") ?? text.firstIndex(of: ":")
+                guard let separator else {
+                    hosts.append((text, "", item.location))
+                    continue
+                }
+                hosts.append(
+                    (String(text[..<separator]), String(text[text.index(after: separator)...]), item.location))
+            }
+        }
+        if hosts.isEmpty { return false }
+        let sorted = hosts.enumerated().sorted { ($0.element.host, $0.offset) < ($1.element.host, $1.offset) }
+        node = .sequence(
+            sorted.map { _, entry in
+                var address = entry.address
+                if address.hasPrefix("["), address.hasSuffix("]") {
+                    address = String(address.dropFirst().dropLast())
+                }
+                return .string("\(entry.host)=\(address)", at: entry.location)
+            }, at: location)
         return true
     }
 
