@@ -192,6 +192,9 @@ extension PlanInstance {
         config[Self.stopTimeoutKey].flatMap { Int($0) } ?? Self.defaultStopTimeoutSeconds
     }
 
+    /// Whether the root disk is read-only (compose's `read_only`).
+    public var hasReadOnlyRoot: Bool { devices["root"]?["readonly"] == "true" }
+
     /// The config key where apply records which files it pushed (`filesRecord`), so that a file
     /// leaving the plan is deleted from the instance, as docker's recreated container loses it.
     public static let filesRecordKey = "user.compose.files"

@@ -58,6 +58,11 @@ final class ApplyContext: @unchecked Sendable {
     /// `instance NAME (project P)`, the way action lines name an instance.
     func describeInstance(_ name: String) -> String { "instance \(name) (project \(project))" }
 
+    /// `storage volume NAME (pool P, project Q)`, the way action lines name a volume.
+    func describeVolume(_ name: String, pool: String) -> String {
+        "storage volume \(name) (pool \(pool), project \(project))"
+    }
+
     /// `COMPOSE_APPLY_TEST_PAUSE_AT=STAGE` (tests only): prints a marker and sleeps at `stage`, so that a
     /// test can kill apply at a known point.
     func pause(at stage: String, instance: String? = nil) {

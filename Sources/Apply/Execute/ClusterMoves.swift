@@ -126,7 +126,7 @@ enum ClusterMoves {
                 resource: "\(name) (pool \(pool), project \(context.project))")
         }
         context.reporter.record(
-            .updated, "storage volume \(name) (pool \(pool), project \(context.project))",
+            .updated, context.describeVolume(name, pool: pool),
             detail: "moved from cluster member \(server.location) to \(member), with its data", seconds: seconds)
     }
 
@@ -135,10 +135,7 @@ enum ClusterMoves {
     private static func refuseHostPaths(of instances: [String], _ context: ApplyContext) throws {
         for name in instances {
             guard let instance = context.plan.instances[name] else { continue }
-            for device in instance.devices.keys.sorted() {
-                guard let disk = instance.devices[device], disk["type"] == "disk", disk["pool"] == nil,
-                    let source = disk["source"], source.hasPrefix("/")
-                else { continue }
+            if let source = HostPaths.bindSources(of: instance).first {
                 throw ApplyError.hostPath(
                     instance: name, path: source,
                     reason:
@@ -165,7 +162,7 @@ enum ClusterMoves {
         let old = source(of: name, snapshot: snapshot, member: member)?.location ?? ""
         context.reporter.record(
             .updated,
-            "storage volume \(name) (pool \(context.plan.volumes[name]?.pool ?? ""), project \(context.project))",
+            context.describeVolume(name, pool: context.plan.volumes[name]?.pool ?? ""),
             detail: "moved from cluster member \(old) to \(member), with its data")
     }
 

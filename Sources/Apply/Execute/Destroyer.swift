@@ -78,7 +78,7 @@ public enum Destroyer {
             }
             for volume in volumes {
                 let name = volume.name
-                let what = "storage volume \(name) (pool \(pool), project \(context.project))"
+                let what = context.describeVolume(name, pool: pool)
                 guard context.options.destroyVolumes, context.plan.volumes[name]?.external != true else {
                     context.reporter.note("kept \(what)")
                     remaining = true

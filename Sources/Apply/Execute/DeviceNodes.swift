@@ -17,7 +17,7 @@ enum DeviceNodes {
                     type == "unix-char" || type == "unix-block", let source = device["source"],
                     device["required"] != "false", existing[name]?.devices[deviceName] != device
                 else { continue }
-                if let reason = problem(type: type, at: root == "/" ? source : root + source) {
+                if let reason = problem(type: type, at: HostPaths.path(source, under: root)) {
                     throw ApplyError.deviceNode(instance: name, path: source, reason: reason)
                 }
             }

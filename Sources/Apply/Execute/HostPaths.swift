@@ -25,10 +25,7 @@ enum HostPaths {
         guard let root = serverRoot(context) else { return try refuseRemoteCreation(context, existing: existing) }
         for name in context.plan.instances.keys.sorted() {
             guard let instance = context.plan.instances[name] else { continue }
-            for device in instance.devices.keys.sorted() {
-                guard let disk = instance.devices[device], disk["type"] == "disk", disk["pool"] == nil,
-                    let source = disk["source"], source.hasPrefix("/"), !instance.createHostPaths.contains(source)
-                else { continue }
+            for source in bindSources(of: instance) where !instance.createHostPaths.contains(source) {
                 if !FileManager.default.fileExists(atPath: path(source, under: root)) {
                     throw ApplyError.hostPath(
                         instance: name, path: source,
@@ -40,8 +37,19 @@ enum HostPaths {
         }
     }
 
-    /// `path` of the server's file system as seen from here.
-    private static func path(_ path: String, under root: String) -> String {
+    /// The host paths `instance` binds (disk devices with an absolute source and no pool), in the
+    /// order of its device names.
+    static func bindSources(of instance: PlanInstance) -> [String] {
+        instance.devices.keys.sorted().compactMap { name in
+            guard let disk = instance.devices[name], disk["type"] == "disk", disk["pool"] == nil,
+                let source = disk["source"], source.hasPrefix("/")
+            else { return nil }
+            return source
+        }
+    }
+
+    /// `path` of the server's file system as seen from here (`root` from `serverRoot`).
+    static func path(_ path: String, under root: String) -> String {
         root == "/" ? path : root + path
     }
 

@@ -20,7 +20,7 @@ struct InstanceConverger {
     private func withWritableRoot(
         _ name: String, _ status: String, restarted: inout Bool, _ change: () throws -> [String]
     ) throws -> [String] {
-        guard context.plan.instances[name]?.devices["root"]?["readonly"] == "true", status == "Running" else {
+        guard context.plan.instances[name]?.hasReadOnlyRoot == true, status == "Running" else {
             return try change()
         }
         do {
@@ -205,8 +205,9 @@ struct InstanceConverger {
     /// when nothing was written.
     private func filesOnceRunning(_ name: String) throws -> String? {
         // Asked only of a read-only instance, the one kind whose state decides how files are written.
-        let readOnly = context.plan.instances[name]?.devices["root"]?["readonly"] == "true"
-        let status = readOnly ? try context.client.instance(name, project: context.project)?.status ?? "" : ""
+        let status =
+            context.plan.instances[name]?.hasReadOnlyRoot == true
+            ? try context.client.instance(name, project: context.project)?.status ?? "" : ""
         var restarted = false
         let written = try withWritableRoot(name, status, restarted: &restarted) { try files.converge(name) }
         guard !written.isEmpty else { return nil }

@@ -9,9 +9,7 @@ import Plan
 enum MountPoints {
     /// Makes every missing mount point of instance `name`, which must be stopped.
     static func prepare(_ name: String, context: ApplyContext) throws {
-        guard let instance = context.plan.instances[name], instance.devices["root"]?["readonly"] == "true" else {
-            return
-        }
+        guard let instance = context.plan.instances[name], instance.hasReadOnlyRoot else { return }
         let client = context.client
         let files = FileConverger(context: context)
         for (path, type) in points(of: instance, context: context) {
@@ -59,7 +57,7 @@ enum MountPoints {
     private static func isFile(_ source: String?, root: String?) -> Bool {
         guard let source, source.hasPrefix("/"), let root else { return false }
         var isDirectory: ObjCBool = false
-        let local = root == "/" ? source : root + source
-        return FileManager.default.fileExists(atPath: local, isDirectory: &isDirectory) && !isDirectory.boolValue
+        return FileManager.default.fileExists(atPath: HostPaths.path(source, under: root), isDirectory: &isDirectory)
+            && !isDirectory.boolValue
     }
 }

@@ -123,7 +123,7 @@ enum SharedResources {
     static func convergeVolumes(_ context: ApplyContext, existing: [String: ServerObject]) throws {
         for name in context.plan.volumes.keys.sorted() {
             guard let volume = context.plan.volumes[name], !volume.external else { continue }
-            let what = "storage volume \(name) (pool \(volume.pool), project \(context.project))"
+            let what = context.describeVolume(name, pool: volume.pool)
             let path = "/1.0/storage-pools/\(volume.pool)/volumes/custom"
             guard let current = existing[name] else {
                 if context.options.dryRun {

@@ -23,7 +23,9 @@ extension ApplyRun {
                     continue
                 }
                 let verb = action == "restart" && server.status != "Running" ? "start" : action
-                let seconds = timeout ?? context.plan.instances[name]?.stopTimeoutSeconds ?? 30
+                let seconds =
+                    timeout ?? context.plan.instances[name]?.stopTimeoutSeconds
+                    ?? PlanInstance.defaultStopTimeoutSeconds
                 if verb == "stop" || verb == "restart" {
                     try context.client.stop(name, project: context.project, timeout: seconds)
                 }

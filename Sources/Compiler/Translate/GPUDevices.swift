@@ -11,6 +11,9 @@
 ///   `nvidia.driver.capabilities`.
 /// - A request whose capabilities do not include `gpu` is for another kind of device: warning.
 enum GPUDevices {
+    /// A gpu device without an id or PCI address: every GPU of the host.
+    static let everyGPU = ["type": "gpu", "gputype": "physical"]
+
     static func translate(
         _ service: ComposeService, config: inout [String: String], namer: inout DeviceNamer,
         context: inout TranslationContext
@@ -41,9 +44,7 @@ enum GPUDevices {
                         at: request.location)
                 }
                 // One device without an id already gives every GPU.
-                if !devices.values.contains(where: { $0["id"] == nil && $0["pci"] == nil }) {
-                    devices[namer.name("gpu")] = ["type": "gpu", "gputype": "physical"]
-                }
+                if !devices.values.contains(everyGPU) { devices[namer.name("gpu")] = everyGPU }
                 continue
             }
             for identifier in request.deviceIDs {

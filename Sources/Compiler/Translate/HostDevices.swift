@@ -19,6 +19,7 @@ enum HostDevices {
         context: inout TranslationContext
     ) -> [String: [String: String]] {
         var devices: [String: [String: String]] = [:]
+        var everyGPU = false
         for mapping in service.devices {
             if isCDIName(mapping.source) {
                 guard mapping.source == "nvidia.com/gpu=all" else {
@@ -29,9 +30,7 @@ enum HostDevices {
                     continue
                 }
                 config["nvidia.runtime"] = "true"
-                if !devices.values.contains(where: { $0["type"] == "gpu" }) {
-                    devices[namer.name("gpu")] = ["type": "gpu", "gputype": "physical"]
-                }
+                everyGPU = true
                 continue
             }
             guard mapping.source.hasPrefix("/dev/"), mapping.target.hasPrefix("/") else {
@@ -43,9 +42,7 @@ enum HostDevices {
             }
             let source = trimmed(mapping.source)
             if source == "/dev/dri" && trimmed(mapping.target) == "/dev/dri" {
-                if !devices.values.contains(where: { $0["type"] == "gpu" }) {
-                    devices[namer.name("gpu")] = ["type": "gpu", "gputype": "physical"]
-                }
+                everyGPU = true
                 continue
             }
             if directories.contains(source) || source.hasPrefix("/dev/disk/") && source.split(separator: "/").count < 4
@@ -78,6 +75,7 @@ enum HostDevices {
             let name = trimmed(mapping.target).split(separator: "/").joined(separator: "-")
             devices[namer.name(name.isEmpty ? "device" : name)] = device
         }
+        if everyGPU { devices[namer.name("gpu")] = GPUDevices.everyGPU }
         return devices
     }
 

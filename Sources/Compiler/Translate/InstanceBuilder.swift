@@ -33,7 +33,7 @@ enum InstanceBuilder {
             sharedDevices[name] = device
         }
         for (name, device) in HostDevices.translate(compose, config: &config, namer: &namer, context: &context)
-        where device["type"] != "gpu" || !sharedDevices.values.contains(where: Self.givesEveryGPU) {
+        where device != GPUDevices.everyGPU || !sharedDevices.values.contains(GPUDevices.everyGPU) {
             sharedDevices[name] = device
         }
         for (key, value) in compose.incus.config where key != "raw.lxc" {
@@ -77,11 +77,6 @@ enum InstanceBuilder {
                 ))
         }
         return instances
-    }
-
-    /// A gpu device without an id or PCI address: every GPU of the host.
-    private static func givesEveryGPU(_ device: [String: String]) -> Bool {
-        device["type"] == "gpu" && device["id"] == nil && device["pci"] == nil
     }
 
     /// Incus names an instance's host after the instance; another `hostname` cannot be kept.
