@@ -76,7 +76,7 @@ struct CompileCommand: ParsableCommand {
     func run() throws {
         // The two stages of `Compiler.compile`, so the project's model outlives the translation: it
         // is never freed, node by node, in a process that ends once the plan is written.
-        var loaded: NormalizedProject
+        var loaded: LoadedProject
         let decoded: ComposeProject
         let result: (plan: Plan, warnings: [CompileWarning])
         do {

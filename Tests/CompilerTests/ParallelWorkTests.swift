@@ -84,7 +84,7 @@ final class ParallelWorkTests: XCTestCase {
     }
 
     /// With errors in several services, the one reported is the one a sequential run meets first,
-    /// in every stage that splits services: short syntax, normalization and translation.
+    /// in every stage that splits services: short syntax, validation and translation.
     func testTheFirstErrorInServiceOrderIsReported() throws {
         let projects = [
             // Short port syntax (CanonicalSyntax): services b and d are both wrong.
@@ -96,7 +96,7 @@ final class ParallelWorkTests: XCTestCase {
             // Translation: undeclared networks in two services.
             "services:\n  a: {image: nginx}\n  b: {image: nginx, networks: [missing1]}\n  c: {image: nginx}\n"
                 + "  d: {image: nginx, networks: [missing2]}\n",
-            // Normalization: a wrong type in two services.
+            // Validation: a wrong type in two services.
             "services:\n  a: {image: nginx}\n  b: {image: nginx, environment: 3}\n  c: {image: nginx, labels: 4}\n",
         ]
         for source in projects {

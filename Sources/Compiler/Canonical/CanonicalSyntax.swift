@@ -3,10 +3,11 @@
 /// env_file, networks, gpus, build, extends, include, and `external:` mappings of top-level resources.
 ///
 /// `environment` and `labels` stay as written until `ConfigShape` turns them into mappings, because
-/// merging must still see their list items. A `lenient` transform leaves unparsable port and
-/// volume strings as written, for a later stage to report.
+/// merging must still see their list items.
 struct CanonicalSyntax {
-    var lenient = false
+    /// For `config --no-interpolate`: port and volume strings that do not parse, which `${…}` may
+    /// cause, stay as written instead of failing.
+    var keepsUnparsed = false
     /// Port bindings counted so far in this document; see `maximumPortBindings`.
     private let portBindings = Counter()
 
@@ -15,13 +16,13 @@ struct CanonicalSyntax {
     /// `1-65535` on a few lines would otherwise take minutes and gigabytes to compile.
     static let maximumPortBindings = 65_536
 
-    init(lenient: Bool = false) {
-        self.lenient = lenient
+    init(keepsUnparsed: Bool = false) {
+        self.keepsUnparsed = keepsUnparsed
     }
 
     /// A transform for a part of the document done apart, its count starting at `count`.
-    private init(lenient: Bool, count: Int) {
-        self.lenient = lenient
+    private init(keepsUnparsed: Bool, count: Int) {
+        self.keepsUnparsed = keepsUnparsed
         portBindings.value = count
     }
 
@@ -98,8 +99,8 @@ struct CanonicalSyntax {
                 do {
                     return try ComposeVolumeSyntax.parse(text).node(at: location)
                 } catch {
-                    if lenient { return node }
-                    throw CompileError("invalid volume '\(text)': \(error)", at: location, path: trail.text)
+                    if keepsUnparsed { return node }
+                    throw CompileError("invalid volume '\(text)': \(error.message)", at: location, path: trail.text)
                 }
             }
             if pattern == .servicesDevicesItem {
@@ -128,17 +129,18 @@ struct CanonicalSyntax {
                         "a port is a string or a mapping, not \(item.kindName)", at: item.location,
                         path: trail.text(index: index))
                 }
+                let bindings: [ComposePortSyntax]
                 do {
-                    let bindings = try ComposePortSyntax.parse(text)
-                    try countPortBindings(bindings.count, at: item.location, trail: trail, index: index)
-                    ports += bindings.map { $0.node(at: item.location) }
-                } catch let failure as PortFailure {
-                    if lenient {
+                    bindings = try ComposePortSyntax.parse(text)
+                } catch {
+                    if keepsUnparsed {
                         ports.append(item)
                         continue
                     }
-                    throw CompileError(failure.message, at: item.location, path: trail.text(index: index))
+                    throw CompileError(error.message, at: item.location, path: trail.text(index: index))
                 }
+                try countPortBindings(bindings.count, at: item.location, trail: trail, index: index)
+                ports += bindings.map { $0.node(at: item.location) }
             }
             return .sequence(ports, at: location)
         }
@@ -153,11 +155,10 @@ struct CanonicalSyntax {
             if pattern == .servicesBuildAdditionalContexts || pattern == .servicesBuildSsh {
                 return .mapping(
                     items.map { item in
-                        let text = item.scalar?.text ?? ""
-                        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                        let value: YAMLNode =
-                            parts.count > 1 ? .string(String(parts[1]), at: item.location) : .null(at: item.location)
-                        return (String(parts[0]), value)
+                        let entry = KeyValues.splitAtEquals(item.scalar?.text ?? "")
+                        return (
+                            entry.key, entry.value.map { .string($0, at: item.location) } ?? .null(at: item.location)
+                        )
                     }, at: location)
             }
         }
@@ -194,9 +195,9 @@ struct CanonicalSyntax {
     ) throws -> [YAMLPair]? {
         guard ParallelWork.isWorthSplitting(pairs.count) else { return nil }
         let base = portBindings.value
-        let lenient = self.lenient
+        let keepsUnparsed = self.keepsUnparsed
         let chunks = ParallelWork.mapChunks(pairs) { chunk -> (pairs: [YAMLPair], count: Int)? in
-            let part = CanonicalSyntax(lenient: lenient, count: base)
+            let part = CanonicalSyntax(keepsUnparsed: keepsUnparsed, count: base)
             var trail = trail
             var changed = Array(chunk)
             do {

@@ -9,7 +9,12 @@ struct ComposePortSyntax: Equatable {
     var target: UInt32 = 0
     var proto = "tcp"
 
-    static func parse(_ spec: String) throws -> [ComposePortSyntax] {
+    /// The port numbers a binding may name.
+    static let portNumbers: ClosedRange<Int64> = 0...65535
+    /// The protocols a binding may name, lowercased.
+    static let protocols = ["tcp", "udp", "sctp"]
+
+    static func parse(_ spec: String) throws(PortFailure) -> [ComposePortSyntax] {
         let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         var ip = ""
         var hostPort = ""
@@ -34,23 +39,17 @@ struct ComposePortSyntax: Equatable {
             if !protoParts[1].isEmpty { proto = protoParts[1] }
         }
         if ip.hasPrefix("[") && ip.hasSuffix("]") { ip = String(ip.dropFirst().dropLast()) }
-        if !ip.isEmpty && !IPAddress.isValid(ip) { throw PortFailure("invalid IP address \(ip)") }
-        guard !containerPort.isEmpty else { throw PortFailure("no container port specified in '\(spec)'") }
-        guard let (start, end) = range(containerPort) else {
-            throw PortFailure("invalid container port '\(containerPort)'")
-        }
+        if !ip.isEmpty && !IPAddress.isValid(ip) { throw .notAnAddress(spec: spec, address: ip) }
+        guard !containerPort.isEmpty else { throw .malformed(spec) }
+        let (start, end) = try range(containerPort)
         var hostStart: UInt32 = 0
         var hostEnd: UInt32 = 0
         if !hostPort.isEmpty {
-            guard let (first, last) = range(hostPort) else { throw PortFailure("invalid published port '\(hostPort)'") }
-            hostStart = first
-            hostEnd = last
-            if end - start != hostEnd - hostStart && end != start {
-                throw PortFailure("port ranges \(hostPort) and \(containerPort) have different sizes")
-            }
+            (hostStart, hostEnd) = try range(hostPort)
+            if end - start != hostEnd - hostStart && end != start { throw .rangeLengths(spec) }
         }
         let lowered = proto.lowercased()
-        guard ["tcp", "udp", "sctp"].contains(lowered) else { throw PortFailure("invalid protocol '\(proto)'") }
+        guard protocols.contains(lowered) else { throw .unknownProtocol(proto) }
         var result: [ComposePortSyntax] = []
         for offset in 0...(end - start) {
             var published = hostPort.isEmpty ? "" : String(hostStart + offset)
@@ -66,12 +65,19 @@ struct ComposePortSyntax: Equatable {
         }.map(\.element)
     }
 
-    static func range(_ text: String) -> (UInt32, UInt32)? {
+    /// `"8080"` or `"8000-8010"` → its first and last port.
+    static func range(_ text: String) throws(PortFailure) -> (UInt32, UInt32) {
         let bounds = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let first = UInt16(bounds[0]) else { return nil }
-        guard bounds.count == 2 else { return (UInt32(first), UInt32(first)) }
-        guard let last = UInt16(bounds[1]), last >= first else { return nil }
-        return (UInt32(first), UInt32(last))
+        func port(_ bound: Substring) throws(PortFailure) -> UInt32 {
+            guard let number = Int64(bound) else { throw .notAPort(text) }
+            guard portNumbers.contains(number) else { throw .outOfRange(number) }
+            return UInt32(number)
+        }
+        let first = try port(bounds[0])
+        guard bounds.count == 2 else { return (first, first) }
+        let last = try port(bounds[1])
+        guard last >= first else { throw .reversedRange(text) }
+        return (first, last)
     }
 
     func node(at location: SourceLocation) -> YAMLNode {
@@ -84,7 +90,29 @@ struct ComposePortSyntax: Equatable {
     }
 }
 
-struct PortFailure: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
+/// Why a short-syntax port does not parse.
+enum PortFailure: Error, Equatable {
+    /// Not `[[HOST_IP:]PUBLISHED:]TARGET[/PROTOCOL]`.
+    case malformed(String)
+    case notAnAddress(spec: String, address: String)
+    /// A port that is not a number or a range.
+    case notAPort(String)
+    case outOfRange(Int64)
+    case reversedRange(String)
+    /// Host and container ranges of different lengths.
+    case rangeLengths(String)
+    case unknownProtocol(String)
+
+    var message: String {
+        switch self {
+        case .malformed(let spec):
+            "invalid port '\(spec)': expected [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]"
+        case .notAnAddress(let spec, let address): "invalid port '\(spec)': '\(address)' is not an IP address"
+        case .notAPort(let text): "invalid port '\(text)': expected a number or a range like 8000-8010"
+        case .outOfRange(let port): "invalid port \(port): ports are 0 to 65535"
+        case .reversedRange(let text): "invalid port range '\(text)': the first port is above the last"
+        case .rangeLengths(let spec): "invalid port '\(spec)': host and container port ranges differ in length"
+        case .unknownProtocol(let name): "invalid port protocol '\(name)': expected tcp, udp or sctp"
+        }
+    }
 }

@@ -12,7 +12,18 @@ struct ComposeVolumeSyntax: Equatable {
     var propagation: String?
     var selinux: String?
 
-    enum Failure: Error, Equatable { case empty, emptySection, tooManyColons }
+    /// Why a short-syntax volume does not parse.
+    enum Failure: Error, Equatable {
+        case empty, emptySection, tooManyColons
+
+        var message: String {
+            switch self {
+            case .empty: "the entry is empty; write [SOURCE:]TARGET[:MODE]"
+            case .emptySection: "a part between colons is empty; write [SOURCE:]TARGET[:MODE]"
+            case .tooManyColons: "expected [SOURCE:]TARGET[:MODE]"
+            }
+        }
+    }
 
     static func parse(_ spec: String) throws(Failure) -> ComposeVolumeSyntax {
         if let volume = try parseASCII(spec) { return volume }

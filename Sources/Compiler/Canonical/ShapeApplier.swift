@@ -1,3 +1,5 @@
+import Plan
+
 /// Converts a normalized model to the typed shape of `ConfigShape`: numbers, booleans, byte
 /// sizes and durations become what docker compose prints, environment and labels become mappings,
 /// empty values are left out where compose leaves them out. For the JSON of `config` (extensions
@@ -66,9 +68,8 @@ struct ShapeApplier {
                 node = .sequence(items.map { .string($0.scalar?.text ?? "", at: $0.location) }, at: location)
                 return true
             }
-            guard let text = node.scalar?.text, let words = try? ShellWords.split(text, at: location, path: "") else {
-                return true
-            }
+            // Unterminated quotes were refused by validation (ModelRules).
+            guard let text = node.scalar?.text, let words = ShellQuoting.split(text) else { return true }
             node = .sequence(words.map { .string($0, at: location) }, at: location)
         case .healthTest:
             if let items = node.sequence {

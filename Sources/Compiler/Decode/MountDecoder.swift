@@ -1,4 +1,4 @@
-/// A service's normalized `volumes`, `tmpfs` and `shm_size` → `Mount`s and `TmpfsMount`s.
+/// A service's `volumes` in long syntax, `tmpfs` and `shm_size` → `Mount`s and `TmpfsMount`s.
 enum MountDecoder {
     static func mounts(_ node: YAMLNode?, path: String) throws -> [Mount] {
         try (node?.sequence ?? []).enumerated().map { index, entry in
@@ -11,11 +11,15 @@ enum MountDecoder {
             case "tmpfs": kind = .tmpfs
             case let other: kind = .other(other)
             }
-            let source = entry["source"]?.locatedText
+            var source = entry["source"]?.locatedText
+            // Loading made bind sources absolute as docker prints them (`/etc/app/` keeps its slash);
+            // the disk device takes the clean path.
+            if kind == .bind, let text = source?.value { source?.value = FilePaths.absolute(text, relativeTo: "/") }
             if kind == .bind && (source?.value ?? "").isEmpty {
                 throw CompileError("a bind mount needs 'source'", at: entry.location, path: entryPath())
             }
             return Mount(
+                // Validation (ModelRules) refused a mount without a target.
                 kind: kind, target: try entry["target"]?.expectScalarText(entryPath() + ".target") ?? "",
                 source: source,
                 readOnly: try entry["read_only"].map { try $0.expectBool(entryPath() + ".read_only") } ?? false,

@@ -1,19 +1,19 @@
 import Plan
 
-/// The decoding stage: the normalized tree → the typed `ComposeProject` translation reads.
+/// The decoding stage: the loaded model → the typed `ComposeProject` translation reads.
 public enum ProjectDecoder {
     /// Undotted top-level x-incus options.
     static let projectOptions = ["storage-pool", "target"]
 
     /// Decodes `project`; its tree is then freed on another core (`project.model` is left empty),
     /// since nothing after this stage reads it.
-    public static func decode(_ project: inout NormalizedProject) throws -> ComposeProject {
+    public static func decode(_ project: inout LoadedProject) throws -> ComposeProject {
         let decoded = try decode(project)
         BackgroundRelease.release(&project.model)
         return decoded
     }
 
-    public static func decode(_ project: NormalizedProject) throws -> ComposeProject {
+    public static func decode(_ project: LoadedProject) throws -> ComposeProject {
         let model = project.model
         let incus = try IncusBlockDecoder.read(from: model, path: "", allowedOptions: projectOptions)
         let pool =

@@ -1,4 +1,4 @@
-/// Decodes one normalized service into a `ComposeService`, checking the type of every value
+/// Decodes one loaded service into a `ComposeService`, checking the type of every value
 /// translation reads. Errors name the value's path and position.
 struct ServiceDecoder {
     let name: String

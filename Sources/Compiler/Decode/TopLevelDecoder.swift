@@ -26,7 +26,7 @@ enum TopLevelDecoder {
             external: try flag(node, "external", path: path), isInternal: try flag(node, "internal", path: path),
             enableIPv6: try flag(node, "enable_ipv6", path: path), driver: driver(node),
             driverOptionsLocation: driverOptionsLocation(node), subnets: subnets,
-            labels: try labels(node, path: path), incus: incus.block)
+            labels: labels(node), incus: incus.block)
     }
 
     static func volume(_ pair: YAMLPair) throws -> ComposeVolume {
@@ -37,7 +37,7 @@ enum TopLevelDecoder {
             key: pair.key, keyLocation: pair.keyLocation,
             name: try node["name"].map { try $0.expectScalarText(path + ".name") } ?? pair.key,
             external: try flag(node, "external", path: path), driver: driver(node),
-            driverOptionsLocation: driverOptionsLocation(node), labels: try labels(node, path: path),
+            driverOptionsLocation: driverOptionsLocation(node), labels: labels(node),
             incus: incus.block,
             pool: try incus.options["pool"].map { try $0.expectScalarText(path + ".x-incus.pool") },
             // `size` is an Incus volume key without a dot, so it is an option.
@@ -56,9 +56,8 @@ enum TopLevelDecoder {
         node["driver_opts"].flatMap { ($0.mapping ?? []).isEmpty ? nil : $0.location }
     }
 
-    private static func labels(_ node: YAMLNode, path: String) throws -> [(key: String, value: String)] {
-        guard let labels = node["labels"] else { return [] }
-        let normalized = try KeyValueNormalizer.normalize(labels, path: path + ".labels", allowNull: false)
-        return (normalized.mapping ?? []).map { ($0.key, $0.value.scalarText ?? "") }
+    /// Labels, which loading shaped into a mapping of strings whatever form they were written in.
+    private static func labels(_ node: YAMLNode) -> [(key: String, value: String)] {
+        (node["labels"]?.mapping ?? []).map { ($0.key, $0.value.scalarText ?? "") }
     }
 }

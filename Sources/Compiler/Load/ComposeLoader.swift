@@ -1,14 +1,11 @@
 import Plan
 
-/// Finds, reads and prepares the compose files of a project: the first stages of the pipeline
-/// (load → interpolate → merge → normalize). Validation and translation follow in `Compiler`.
+/// The load stage of compiling: the project `ComposeModel` loads (discovery, parsing,
+/// interpolation, merging, validation, long syntax), with the digest of every file it read.
 public enum ComposeLoader {
     /// Loads the project the options describe.
-    public static func load(_ options: CompileOptions) throws -> NormalizedProject {
-        // Discovery, env files, interpolation, merging, extends, include, profiles and compose-go
-        // normalization (see ComposeModel); the normalizer below then checks the service fields
-        // translation relies on.
-        var loaded = try ComposeModel.load(options, for: .compile)
+    public static func load(_ options: CompileOptions) throws -> LoadedProject {
+        let loaded = try ComposeModel.load(options, for: .compile)
         // The compose files were hashed in the background since they were parsed; env files are
         // read and hashed here.
         var sourceFiles: [PlanSourceFile] = []
@@ -17,14 +14,8 @@ public enum ComposeLoader {
             sourceFiles.append(PlanSourceFile(path: file, sha256: try loaded.inputDigests.hexDigest(of: file)))
         }
         StageTimings.mark("sha256")
-        // Normalized in place, the loaded model having let go of the tree.
-        var normalized = loaded.model
-        loaded.model = YAMLNode.mapping([], at: normalized.location)
-        try ComposeNormalizer(projectDirectory: loaded.projectDirectory, environment: loaded.environment)
-            .normalize(&normalized, projectName: loaded.name)
-        StageTimings.mark("normalize")
-        return NormalizedProject(
-            name: loaded.name, projectDirectory: loaded.projectDirectory, model: normalized, sourceFiles: sourceFiles,
+        return LoadedProject(
+            name: loaded.name, projectDirectory: loaded.projectDirectory, model: loaded.model, sourceFiles: sourceFiles,
             warnings: loaded.warnings)
     }
 }

@@ -120,15 +120,7 @@ enum SequenceUnicity {
         let text = item.scalar?.text ?? ""
         switch indexer {
         case .keyValue:
-            // What `split(separator: "=")` keeps first: `firstIndex` compares characters the same way,
-            // and on ASCII text (one character per byte) bytes do.
-            let bytes = text.utf8
-            if bytes.allSatisfy({ $0 < 0x80 }) {
-                guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { return text }
-                return String(text[..<equals])
-            }
-            guard let equals = text.firstIndex(of: "=") else { return text }
-            return String(text[..<equals])
+            return KeyValues.splitAtEquals(text).key
         case .plain: return text
         case .volume:
             if item.mapping != nil { return item["target"]?.scalar?.text ?? "" }

@@ -36,10 +36,11 @@ public struct ComposeModel: Sendable {
 
     /// What the loaded model is for.
     public enum Purpose: Sendable {
-        /// `config`: reject what docker compose rejects (unparsable short syntax, undefined references).
+        /// `config`: reject references to undefined services, networks, volumes, secrets and configs
+        /// as docker compose does.
         case config
-        /// Translation: leave unparsable short syntax as written and references unchecked, for the
-        /// normalizer and translator, whose checks explain Incus-specific fixes.
+        /// Translation: leave references unchecked for the translator, whose errors explain the
+        /// Incus-specific fix; record the digest of every file read for the plan.
         case compile
     }
 
@@ -69,7 +70,7 @@ public struct ComposeModel: Sendable {
         StageTimings.mark("parse")
         var loader = ModelLoader(
             environment: variables, workingDirectory: projectDirectory, home: options.environment["HOME"],
-            lenient: purpose == .compile || !options.interpolate)
+            keepsUnparsed: !options.interpolate)
         loader.parsed = parsed
         // The loader now holds the only reference to each parsed tree, which it frees once used.
         parsed = [:]

@@ -106,7 +106,7 @@ struct ExtendsResolver {
             filesRead.append(baseFile)
             let baseDirectory = FilePaths.directory(of: baseFile)
             let canonical = RelativePaths(directory: baseDirectory, home: loader.home)
-                .apply(try CanonicalSyntax(lenient: loader.lenient).apply(other))
+                .apply(try CanonicalSyntax(keepsUnparsed: loader.keepsUnparsed).apply(other))
             guard let found = canonical["services"], found[reference] != nil else {
                 throw CompileError(
                     "cannot extend service '\(name)': service '\(reference)' not found in \(baseFile)",

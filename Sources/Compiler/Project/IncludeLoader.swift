@@ -60,7 +60,8 @@ struct IncludeLoader {
                 envFiles, base: parent.environment, requestedAt: entry["env_file"]?.location)
             var loader = ModelLoader(
                 environment: fromFiles.merging(parent.environment) { _, parentValue in parentValue },
-                workingDirectory: projectDirectory, home: parent.home, lenient: parent.lenient, includeChain: chain,
+                workingDirectory: projectDirectory, home: parent.home, keepsUnparsed: parent.keepsUnparsed,
+                includeChain: chain,
                 warnings: parent.warnings, digests: parent.digests)
             let imported: YAMLNode
             do {

@@ -9,8 +9,9 @@ struct ModelLoader {
     var workingDirectory: String
     /// The home directory for `~` in paths.
     var home: String?
-    /// Leave unparsable short port and volume syntax as written instead of failing.
-    var lenient = false
+    /// For `config --no-interpolate`: short port and volume syntax that does not parse stays as
+    /// written (see `CanonicalSyntax.keepsUnparsed`).
+    var keepsUnparsed = false
     /// The files of the include chain being loaded, for cycle detection.
     var includeChain: [String] = []
     /// Every file read, in order, for the plan's source list.
@@ -91,7 +92,7 @@ struct ModelLoader {
         try SchemaValidator.validate(merged)
         StageTimings.mark("validate")
         merged.remove("version")
-        merged = try CanonicalSyntax(lenient: lenient).apply(merged)
+        merged = try CanonicalSyntax(keepsUnparsed: keepsUnparsed).apply(merged)
         StageTimings.mark("long syntax")
         merged = SequenceUnicity.apply(merged)
         StageTimings.mark("unique items")

@@ -1,7 +1,8 @@
 import Plan
 
 /// The rules docker compose checks on the whole merged model, beyond what one key's schema can say:
-/// keys that exclude each other, an external volume's other keys, addresses that must parse.
+/// keys that exclude each other, an external volume's other keys, addresses and command strings
+/// that must parse.
 /// Run once after the last file is merged and its defaults are set.
 enum ModelRules {
     /// Throws for the first rule `model` breaks, at the offending key.
@@ -54,7 +55,12 @@ enum ModelRules {
         // One pass over the service's keys: a large project has thousands of services.
         for pair in service.value.mapping ?? [] {
             switch pair.key {
-            case "ports": try checkHostAddresses(pair.value, path: path)
+            case "ports":
+                try checkTargets(pair.value, path: path + ".ports", message: "a port mapping needs 'target'")
+                try checkHostAddresses(pair.value, path: path)
+            case "volumes":
+                try checkTargets(pair.value, path: path + ".volumes", message: "a volume mount needs 'target'")
+            case "command", "entrypoint": try checkShellWords(pair.value, path: "\(path).\(pair.key)")
             case "develop": try checkWatchPaths(pair.value, path: path)
             case "gpus": try checkDeviceRequests(pair.value, path: path + ".gpus")
             case "deploy":
@@ -63,6 +69,14 @@ enum ModelRules {
                 }
             default: continue
             }
+        }
+    }
+
+    /// Ports and mounts in long syntax (short syntax was rewritten so) need the container side.
+    private static func checkTargets(_ entries: YAMLNode, path: String, message: String) throws {
+        for (index, entry) in (entries.sequence ?? []).enumerated() where entry.mapping != nil && entry["target"] == nil
+        {
+            throw CompileError(message, at: entry.location, path: "\(path)[\(index)]")
         }
     }
 
@@ -75,6 +89,13 @@ enum ModelRules {
                     at: hostIP.value.location, path: "\(path).ports[\(index)].host_ip")
             }
         }
+    }
+
+    /// A command written as one string is split into words as a shell would: its quotes must close.
+    private static func checkShellWords(_ command: YAMLNode, path: String) throws {
+        guard let text = command.scalar?.text, !command.isNull, ShellQuoting.split(text) == nil else { return }
+        throw CompileError(
+            "unterminated quote in command string", at: command.location, path: path)
     }
 
     private static func checkWatchPaths(_ develop: YAMLNode, path: String) throws {
