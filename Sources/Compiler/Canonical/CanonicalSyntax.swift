@@ -80,100 +80,19 @@ struct CanonicalSyntax {
     func transform(_ node: YAMLNode, at position: PatternTree<Pattern.Name>, trail: inout Trail) throws -> YAMLNode {
         let pattern = position.tag
         let location = node.location
-        if let text = node.scalar.flatMap({ node.isNull ? nil : $0.text }) {
-            if pattern == .servicesBuild { return .mapping([("context", node)], at: location) }
-            if pattern == .servicesExtends { return .mapping([("service", node)], at: location) }
-            if pattern == .includeItem { return .mapping([("path", node)], at: location) }
-            if pattern == .servicesSecretsItem || pattern == .servicesConfigsItem
-                || pattern == .servicesBuildSecretsItem
-            {
-                return .mapping([("source", node)], at: location)
-            }
-            if pattern == .servicesDns || pattern == .servicesLabelFile {
-                return .sequence([node], at: location)
-            }
-            if pattern == .servicesEnvFile {
-                return .sequence([Self.envFile(node)], at: location)
-            }
-            if pattern == .servicesVolumesItem {
-                do {
-                    return try ComposeVolumeSyntax.parse(text).node(at: location)
-                } catch {
-                    if keepsUnparsed { return node }
-                    throw CompileError("invalid volume '\(text)': \(error.message)", at: location, path: trail.text)
-                }
-            }
-            if pattern == .servicesDevicesItem {
-                // As docker compose: a path with a colon of its own cannot be told from the separators.
-                guard text.split(separator: ":", omittingEmptySubsequences: false).count <= 3 else {
-                    throw CompileError(
-                        "confusing device mapping '\(text)': HOST[:CONTAINER[:PERMISSIONS]] has at most two colons;"
-                            + " write it in long syntax (source, target, permissions)", at: location,
-                        path: trail.text)
-                }
-                return Self.device(text, at: location)
-            }
-            // `gpus: all`: one request for every GPU.
-            if pattern == .servicesGpus { return .sequence([.mapping([("count", node)], at: location)], at: location) }
+        if let text = node.scalar.flatMap({ node.isNull ? nil : $0.text }),
+            let long = try transformScalar(node, text: text, pattern: pattern, trail: trail)
+        {
+            return long
         }
         if pattern == .servicesPorts, let items = node.sequence {
-            var ports: [YAMLNode] = []
-            for (index, item) in items.enumerated() {
-                if item.mapping != nil {
-                    try countPortBindings(1, at: item.location, trail: trail, index: index)
-                    ports.append(item)
-                    continue
-                }
-                guard let text = item.scalar?.text, !item.isNull else {
-                    throw CompileError(
-                        "a port is a string or a mapping, not \(item.kindName)", at: item.location,
-                        path: trail.text(index: index))
-                }
-                let bindings: [ComposePortSyntax]
-                do {
-                    bindings = try ComposePortSyntax.parse(text)
-                } catch {
-                    if keepsUnparsed {
-                        ports.append(item)
-                        continue
-                    }
-                    throw CompileError(error.message, at: item.location, path: trail.text(index: index))
-                }
-                try countPortBindings(bindings.count, at: item.location, trail: trail, index: index)
-                ports += bindings.map { $0.node(at: item.location) }
-            }
-            return .sequence(ports, at: location)
+            return try transformPorts(items, at: location, trail: trail)
         }
-        if let items = node.sequence {
-            if pattern == .servicesDependsOn {
-                return .mapping(items.map { ($0.scalar?.text ?? "", Self.dependency(at: $0.location)) }, at: location)
-            }
-            if pattern == .servicesNetworks || pattern == .servicesModels {
-                return .mapping(items.map { ($0.scalar?.text ?? "", .null(at: $0.location)) }, at: location)
-            }
-            if pattern == .servicesEnvFile { return .sequence(items.map(Self.envFile), at: location) }
-            if pattern == .servicesBuildAdditionalContexts || pattern == .servicesBuildSsh {
-                return .mapping(
-                    items.map { item in
-                        let entry = KeyValues.splitAtEquals(item.scalar?.text ?? "")
-                        return (
-                            entry.key, entry.value.map { .string($0, at: item.location) } ?? .null(at: item.location)
-                        )
-                    }, at: location)
-            }
+        if let items = node.sequence, let long = Self.transformList(items, pattern: pattern, at: location) {
+            return long
         }
         if pattern == .servicesDependsOn, let pairs = node.mapping {
-            return .mapping(
-                pairs.map { pair in
-                    var value = pair.value
-                    if value.mapping != nil {
-                        if value["condition"] == nil {
-                            value.set("condition", .string("service_started", at: value.location))
-                        }
-                        if value["required"] == nil { value.set("required", .bool(true, at: value.location)) }
-                    }
-                    return (pair.key, value)
-                }, at: location)
+            return .mapping(pairs.map { ($0.key, Self.dependencyDefaults($0.value)) }, at: location)
         }
         if pattern == .resource, node.mapping != nil {
             var resource = try recurse(node, at: position, trail: &trail)
@@ -184,6 +103,90 @@ struct CanonicalSyntax {
             return resource
         }
         return try recurse(node, at: position, trail: &trail)
+    }
+
+    /// A scalar `text` where `pattern` has a long form; `nil` where it has none.
+    private func transformScalar(
+        _ node: YAMLNode, text: String, pattern: Pattern.Name?, trail: Trail
+    ) throws -> YAMLNode? {
+        let location = node.location
+        switch pattern {
+        case .servicesBuild: return .mapping([("context", node)], at: location)
+        case .servicesExtends: return .mapping([("service", node)], at: location)
+        case .includeItem: return .mapping([("path", node)], at: location)
+        case .servicesSecretsItem, .servicesConfigsItem, .servicesBuildSecretsItem:
+            return .mapping([("source", node)], at: location)
+        case .servicesDns, .servicesLabelFile: return .sequence([node], at: location)
+        case .servicesEnvFile: return .sequence([Self.envFile(node)], at: location)
+        case .servicesVolumesItem:
+            do {
+                return try ComposeVolumeSyntax.parse(text).node(at: location)
+            } catch {
+                if keepsUnparsed { return node }
+                throw CompileError("invalid volume '\(text)': \(error.message)", at: location, path: trail.text)
+            }
+        case .servicesDevicesItem:
+            // As docker compose: a path with a colon of its own cannot be told from the separators.
+            guard text.split(separator: ":", omittingEmptySubsequences: false).count <= 3 else {
+                throw CompileError(
+                    "confusing device mapping '\(text)': HOST[:CONTAINER[:PERMISSIONS]] has at most two colons;"
+                        + " write it in long syntax (source, target, permissions)", at: location, path: trail.text)
+            }
+            return Self.device(text, at: location)
+        // `gpus: all`: one request for every GPU.
+        case .servicesGpus: return .sequence([.mapping([("count", node)], at: location)], at: location)
+        default: return nil
+        }
+    }
+
+    /// A service's `ports`: short-syntax items expanded into their bindings, every binding counted.
+    private func transformPorts(_ items: [YAMLNode], at location: SourceLocation, trail: Trail) throws -> YAMLNode {
+        var ports: [YAMLNode] = []
+        for (index, item) in items.enumerated() {
+            if item.mapping != nil {
+                try countPortBindings(1, at: item.location, trail: trail, index: index)
+                ports.append(item)
+                continue
+            }
+            guard let text = item.scalar?.text, !item.isNull else {
+                throw CompileError(
+                    "a port is a string or a mapping, not \(item.kindName)", at: item.location,
+                    path: trail.text(index: index))
+            }
+            let bindings: [ComposePortSyntax]
+            do {
+                bindings = try ComposePortSyntax.parse(text)
+            } catch {
+                if keepsUnparsed {
+                    ports.append(item)
+                    continue
+                }
+                throw CompileError(error.message, at: item.location, path: trail.text(index: index))
+            }
+            try countPortBindings(bindings.count, at: item.location, trail: trail, index: index)
+            ports += bindings.map { $0.node(at: item.location) }
+        }
+        return .sequence(ports, at: location)
+    }
+
+    /// A list where `pattern` takes a mapping (or a list of mappings); `nil` where it stays a list.
+    private static func transformList(_ items: [YAMLNode], pattern: Pattern.Name?, at location: SourceLocation)
+        -> YAMLNode?
+    {
+        switch pattern {
+        case .servicesDependsOn:
+            return .mapping(items.map { ($0.scalar?.text ?? "", dependency(at: $0.location)) }, at: location)
+        case .servicesNetworks, .servicesModels:
+            return .mapping(items.map { ($0.scalar?.text ?? "", .null(at: $0.location)) }, at: location)
+        case .servicesEnvFile: return .sequence(items.map(envFile), at: location)
+        case .servicesBuildAdditionalContexts, .servicesBuildSsh:
+            return .mapping(
+                items.map { item in
+                    let entry = KeyValues.splitAtEquals(item.scalar?.text ?? "")
+                    return (entry.key, entry.value.map { .string($0, at: item.location) } ?? .null(at: item.location))
+                }, at: location)
+        default: return nil
+        }
     }
 
     /// The pairs of a large mapping (the services of a large project) transformed on several
@@ -263,6 +266,15 @@ struct CanonicalSyntax {
             return entry
         }
         return .mapping([("path", node), ("required", .bool(true, at: node.location))], at: node.location)
+    }
+
+    /// A `depends_on` entry written as a mapping, with the condition and `required` it defaults to.
+    static func dependencyDefaults(_ entry: YAMLNode) -> YAMLNode {
+        guard entry.mapping != nil else { return entry }
+        var entry = entry
+        if entry["condition"] == nil { entry.set("condition", .string("service_started", at: entry.location)) }
+        if entry["required"] == nil { entry.set("required", .bool(true, at: entry.location)) }
+        return entry
     }
 
     static func dependency(at location: SourceLocation) -> YAMLNode {

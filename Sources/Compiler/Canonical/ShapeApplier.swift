@@ -28,6 +28,34 @@ struct ShapeApplier {
         switch shape {
         case .any:
             if !keepExtensions { node = Self.dropExtensions(node) }
+            return true
+        case .string, .integer, .float, .bool, .bytes, .optOut, .duration, .deviceCount:
+            return shapeScalar(shape, &node)
+        case .fileMode:
+            return shapeFileMode(&node)
+        case .stringList, .command, .healthTest:
+            return shapeWords(shape, &node)
+        case .mappingWithEquals:
+            return shapeKeyValues(&node, keepNull: true)
+        case .mapping:
+            return shapeKeyValues(&node, keepNull: false)
+        case .map, .list, .object:
+            return shapeCollection(shape, &node)
+        case .hostsList:
+            return shapeHosts(&node)
+        case .ulimit:
+            if let value = ValueConversions.integer(node) {
+                node = .integer(value, at: location)
+                return true
+            }
+            return self.shape(Self.ulimitObject, &node)
+        }
+    }
+
+    /// A string, number, boolean, size or duration as compose prints it.
+    private func shapeScalar(_ shape: ConfigShape, _ node: inout YAMLNode) -> Bool {
+        let location = node.location
+        switch shape {
         case .string:
             guard let text = node.scalar?.text else { return true }
             if text.isEmpty { return false }
@@ -56,8 +84,21 @@ struct ShapeApplier {
         case .duration:
             guard let text = node.scalar?.text, let value = ValueConversions.duration(text) else { return true }
             node = .string(ValueConversions.formatDuration(value), at: location)
-        case .fileMode:
-            return shapeFileMode(&node)
+        case .deviceCount:
+            if node.scalar?.text == "all" {
+                node = .integer(-1, at: location)
+            } else if let value = ValueConversions.integer(node) {
+                node = .integer(value, at: location)
+            }
+        default: break
+        }
+        return true
+    }
+
+    /// A list of strings, a command (a string is split into words) or a healthcheck test.
+    private func shapeWords(_ shape: ConfigShape, _ node: inout YAMLNode) -> Bool {
+        let location = node.location
+        switch shape {
         case .stringList:
             let items = node.sequence ?? [node]
             let strings = items.compactMap { item in item.scalar.map { YAMLNode.string($0.text, at: item.location) } }
@@ -78,10 +119,15 @@ struct ShapeApplier {
             }
             guard let text = node.scalar?.text else { return true }
             node = .sequence([.string("CMD-SHELL", at: location), .string(text, at: location)], at: location)
-        case .mappingWithEquals:
-            return shapeKeyValues(&node, keepNull: true)
-        case .mapping:
-            return shapeKeyValues(&node, keepNull: false)
+        default: break
+        }
+        return true
+    }
+
+    /// A mapping of one shape, a list, or a struct; false when compose leaves it out as empty.
+    private func shapeCollection(_ shape: ConfigShape, _ node: inout YAMLNode) -> Bool {
+        let location = node.location
+        switch shape {
         case .map(let valueShape):
             guard let isEmpty = node.mapping?.isEmpty else { return true }
             if isEmpty { return false }
@@ -106,20 +152,7 @@ struct ShapeApplier {
                 isEmpty = pairs.isEmpty
             }
             if isEmpty && !object.always { return false }
-        case .hostsList:
-            return shapeHosts(&node)
-        case .deviceCount:
-            if node.scalar?.text == "all" {
-                node = .integer(-1, at: location)
-            } else if let value = ValueConversions.integer(node) {
-                node = .integer(value, at: location)
-            }
-        case .ulimit:
-            if let value = ValueConversions.integer(node) {
-                node = .integer(value, at: location)
-                return true
-            }
-            return self.shape(Self.ulimitObject, &node)
+        default: break
         }
         return true
     }

@@ -44,7 +44,8 @@ public struct ComposeModel: Sendable {
         case compile
     }
 
-    /// Loads the project `options` describe.
+    /// Loads the project `options` describe: discovery and parsing, then the files loaded and
+    /// merged one by one (`ModelLoader`), then what applies to the merged model.
     public static func load(_ options: CompileOptions, for purpose: Purpose = .config) throws -> ComposeModel {
         let cwd = options.workingDirectory
         let explicitDirectory = options.projectDirectory.map { FilePaths.absolute($0, relativeTo: cwd) }
@@ -76,22 +77,30 @@ public struct ComposeModel: Sendable {
         parsed = [:]
         loader.digests = digests
         loader.interpolate = options.interpolate
-        var model = try loader.load(files)
+        var result = ComposeModel(
+            name: name, projectDirectory: projectDirectory, files: files, filesRead: [], environment: variables,
+            model: try loader.load(files), inputDigests: digests, isRaw: !options.interpolate)
+        result.filesRead = loader.filesRead
+        result.warnings = loader.warnings.items
         StageTimings.mark("environment items")
-        let normalization = ModelNormalization(projectName: name, environment: variables)
+        let profiles = options.profiles.isEmpty ? sources.profiles : options.profiles
+        try result.finish(options, profiles: profiles, envFiles: sources.envFiles, purpose: purpose)
+        return result
+    }
+
+    /// The rewrites of the merged model: compose-go's normalization, then (unless `${…}` stays as
+    /// written, compose-go's model before interpolation) profiles, the references `config`
+    /// checks, unused resources, `env_file` and `label_file`, and the shape `config` prints.
+    private mutating func finish(
+        _ options: CompileOptions, profiles: [String], envFiles: [String], purpose: Purpose
+    ) throws {
+        let normalization = ModelNormalization(projectName: name, environment: environment)
         if options.normalize {
             normalization.update(&model)
         } else {
             normalization.updateWithoutNormalizing(&model)
         }
-        guard options.interpolate else {
-            // `${…}` as written: no profiles, env_file or shape (compose-go's model before interpolation).
-            return ComposeModel(
-                name: name, projectDirectory: projectDirectory, files: files, filesRead: loader.filesRead,
-                environment: variables, model: model, warnings: loader.warnings.items, inputDigests: digests,
-                isRaw: true)
-        }
-        let profiles = options.profiles.isEmpty ? sources.profiles : options.profiles
+        guard !isRaw else { return }
         let allServices = Set(model["services"]?.mapping?.map(\.key) ?? [])
         StageTimings.mark("model normalization")
         model = try Profiles.apply(model, active: profiles)
@@ -99,9 +108,9 @@ public struct ComposeModel: Sendable {
         model = UnusedResources.apply(model)
         // Every input the model depends on, so the plan records each one's digest: the compose,
         // extends and include files, the project's env files, and the services' env and label files.
-        var filesRead = loader.filesRead + sources.envFiles
+        filesRead += envFiles
         StageTimings.mark("profiles, unused")
-        model = try ServiceEnvironment.apply(model, projectVariables: variables, filesRead: &filesRead)
+        model = try ServiceEnvironment.apply(model, projectVariables: environment, filesRead: &filesRead)
         model = try ServiceLabels.apply(model, filesRead: &filesRead)
         StageTimings.mark("env_file, label_file")
         // Shaped in place, `model` having let go of the tree: held once, what stays is not copied.
@@ -113,10 +122,6 @@ public struct ComposeModel: Sendable {
             model = shaped
         }
         StageTimings.mark("shape")
-        return ComposeModel(
-            name: name, projectDirectory: projectDirectory, files: files, filesRead: filesRead,
-            environment: variables, model: model, warnings: loader.warnings.items, inputDigests: digests,
-            isRaw: false)
     }
 
     /// The compose files `options` name or discovery finds, in load order (`-` for standard input).

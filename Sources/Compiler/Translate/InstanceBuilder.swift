@@ -22,20 +22,8 @@ enum InstanceBuilder {
         PullPolicy.apply(compose, to: &image, context: &context)
 
         var namer = DeviceNamer(reserved: ["root"])
-        var sharedDevices: [String: [String: String]] = [
-            "root": ["type": "disk", "path": "/", "pool": context.storagePool]
-        ]
-        // read_only: Incus mounts the container's root read-only; volumes, tmpfs and /dev stay writable.
-        if compose.readOnly?.value == true { sharedDevices["root"]?["readonly"] = "true" }
-        let mounts = try MountDevices.translate(compose, volumes: service.volumes, namer: &namer, context: &context)
-        for (name, device) in mounts.devices { sharedDevices[name] = device }
-        for (name, device) in GPUDevices.translate(compose, config: &config, namer: &namer, context: &context) {
-            sharedDevices[name] = device
-        }
-        for (name, device) in HostDevices.translate(compose, config: &config, namer: &namer, context: &context)
-        where device != GPUDevices.everyGPU || !sharedDevices.values.contains(GPUDevices.everyGPU) {
-            sharedDevices[name] = device
-        }
+        let (sharedDevices, mounts) = try replicaDevices(
+            service, config: &config, namer: &namer, context: &context)
         for (key, value) in compose.incus.config where key != "raw.lxc" {
             config[key] = value
         }
@@ -77,6 +65,29 @@ enum InstanceBuilder {
                 ))
         }
         return instances
+    }
+
+    /// The devices every replica has (root disk, mounts, GPUs, host devices) and the mounts.
+    private static func replicaDevices(
+        _ service: ServiceTranslator, config: inout [String: String], namer: inout DeviceNamer,
+        context: inout TranslationContext
+    ) throws -> (devices: [String: [String: String]], mounts: MountDevices) {
+        let compose = service.service
+        var devices: [String: [String: String]] = [
+            "root": ["type": "disk", "path": "/", "pool": context.storagePool]
+        ]
+        // read_only: Incus mounts the container's root read-only; volumes, tmpfs and /dev stay writable.
+        if compose.readOnly?.value == true { devices["root"]?["readonly"] = "true" }
+        let mounts = try MountDevices.translate(compose, volumes: service.volumes, namer: &namer, context: &context)
+        for (name, device) in mounts.devices { devices[name] = device }
+        for (name, device) in GPUDevices.translate(compose, config: &config, namer: &namer, context: &context) {
+            devices[name] = device
+        }
+        for (name, device) in HostDevices.translate(compose, config: &config, namer: &namer, context: &context)
+        where device != GPUDevices.everyGPU || !devices.values.contains(GPUDevices.everyGPU) {
+            devices[name] = device
+        }
+        return (devices, mounts)
     }
 
     /// Incus names an instance's host after the instance; another `hostname` cannot be kept.
