@@ -131,6 +131,8 @@ final class JSONWriterTests: XCTestCase {
             let value = try JanssonCoding.decode(text)
             let plan = try Plan(json: value)
             XCTAssertEqual(PlanEmitter.emit(plan), text, name)
+            // Decoding and encoding follow one field list: what is read is what is written again.
+            XCTAssertEqual(plan.jsonValue, value, name)
             XCTAssertEqual(JanssonCoding.encode(value), text, name)
             checked += 1
         }

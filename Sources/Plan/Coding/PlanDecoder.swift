@@ -1,0 +1,76 @@
+/// Sets a plan value from its JSON object, checking the kind of every field; errors name the
+/// offending value's JSON pointer.
+struct PlanDecoder: PlanFieldCoder {
+    typealias Failure = PlanError
+
+    let reader: PlanReader
+
+    /// The value `reader` holds, which must be an object.
+    static func decode<Value: PlanCodable>(_ reader: PlanReader) throws(PlanError) -> Value {
+        guard reader.value.objectValue != nil else { throw PlanError("expected an object", at: reader.pointer) }
+        var value = Value.blank
+        var decoder = PlanDecoder(reader: reader)
+        try value.codeFields(&decoder)
+        return value
+    }
+
+    private func has(_ key: String) -> Bool { reader.value.objectValue?[key] != nil }
+
+    mutating func code(_ key: String, _ value: inout String) throws(PlanError) { value = try reader.string(key) }
+    mutating func code(_ key: String, _ value: inout Int64) throws(PlanError) { value = try reader.integer(key) }
+    mutating func code(_ key: String, _ value: inout Bool) throws(PlanError) { value = try reader.bool(key) }
+
+    mutating func code(_ key: String, _ value: inout [String]) throws(PlanError) {
+        value = try reader.array(key).map { (item) throws(PlanError) in try item.asString() }
+    }
+
+    mutating func code(_ key: String, _ value: inout [String: String]) throws(PlanError) {
+        value = try reader.stringMap(key)
+    }
+
+    mutating func code(_ key: String, _ value: inout [String: [String: String]]) throws(PlanError) {
+        value = [:]
+        for (name, member) in try reader.members(key) { value[name] = try member.asStringMap() }
+    }
+
+    mutating func code<Value: PlanCodable>(_ key: String, _ value: inout Value) throws(PlanError) {
+        value = try Self.decode(reader.object(key))
+    }
+
+    mutating func code<Value: PlanCodable>(_ key: String, _ value: inout [Value]) throws(PlanError) {
+        value = try reader.array(key).map { (item) throws(PlanError) in try Self.decode(item) }
+    }
+
+    mutating func code<Value: PlanCodable>(_ key: String, _ value: inout [String: Value]) throws(PlanError) {
+        value = [:]
+        for (name, member) in try reader.members(key) { value[name] = try Self.decode(member) }
+    }
+
+    mutating func code(_ key: String, _ value: inout String?) throws(PlanError) {
+        value = has(key) ? try reader.string(key) : nil
+    }
+
+    mutating func code<Value: PlanCodable>(_ key: String, _ value: inout Value?) throws(PlanError) {
+        value = has(key) ? try Self.decode(reader.object(key)) as Value : nil
+    }
+
+    mutating func codeUnlessEmpty(_ key: String, _ value: inout [String]) throws(PlanError) {
+        if has(key) { try code(key, &value) } else { value = [] }
+    }
+
+    mutating func codeUnlessEmpty(_ key: String, _ value: inout [String: String]) throws(PlanError) {
+        if has(key) { try code(key, &value) } else { value = [:] }
+    }
+
+    mutating func code(_ key: String, _ flag: inout Bool, marker: String, otherwise message: String)
+        throws(PlanError)
+    {
+        flag = false
+        guard has(key) else { return }
+        let member = try reader.child(key)
+        guard try member.asString() == marker else { throw PlanError(message, at: member.pointer) }
+        flag = true
+    }
+
+    func holds(_ key: String, whenEncoding: Bool) -> Bool { has(key) }
+}
