@@ -14,63 +14,69 @@ struct PlanDecoder: PlanFieldCoder {
         return value
     }
 
-    private func has(_ key: String) -> Bool { reader.value.objectValue?[key] != nil }
+    private func has(_ key: StaticString) -> Bool { reader.value.objectValue?[key.description] != nil }
 
-    mutating func code(_ key: String, _ value: inout String) throws(PlanError) { value = try reader.string(key) }
-    mutating func code(_ key: String, _ value: inout Int64) throws(PlanError) { value = try reader.integer(key) }
-    mutating func code(_ key: String, _ value: inout Bool) throws(PlanError) { value = try reader.bool(key) }
-
-    mutating func code(_ key: String, _ value: inout [String]) throws(PlanError) {
-        value = try reader.array(key).map { (item) throws(PlanError) in try item.asString() }
+    mutating func code(_ key: StaticString, _ value: inout String) throws(PlanError) {
+        value = try reader.string(key.description)
+    }
+    mutating func code(_ key: StaticString, _ value: inout Int64) throws(PlanError) {
+        value = try reader.integer(key.description)
+    }
+    mutating func code(_ key: StaticString, _ value: inout Bool) throws(PlanError) {
+        value = try reader.bool(key.description)
     }
 
-    mutating func code(_ key: String, _ value: inout [String: String]) throws(PlanError) {
-        value = try reader.stringMap(key)
+    mutating func code(_ key: StaticString, _ value: inout [String]) throws(PlanError) {
+        value = try reader.array(key.description).map { (item) throws(PlanError) in try item.asString() }
     }
 
-    mutating func code(_ key: String, _ value: inout [String: [String: String]]) throws(PlanError) {
+    mutating func code(_ key: StaticString, _ value: inout [String: String]) throws(PlanError) {
+        value = try reader.stringMap(key.description)
+    }
+
+    mutating func code(_ key: StaticString, _ value: inout [String: [String: String]]) throws(PlanError) {
         value = [:]
-        for (name, member) in try reader.members(key) { value[name] = try member.asStringMap() }
+        for (name, member) in try reader.members(key.description) { value[name] = try member.asStringMap() }
     }
 
-    mutating func code<Value: PlanCodable>(_ key: String, _ value: inout Value) throws(PlanError) {
-        value = try Self.decode(reader.object(key))
+    mutating func code<Value: PlanCodable>(_ key: StaticString, _ value: inout Value) throws(PlanError) {
+        value = try Self.decode(reader.object(key.description))
     }
 
-    mutating func code<Value: PlanCodable>(_ key: String, _ value: inout [Value]) throws(PlanError) {
-        value = try reader.array(key).map { (item) throws(PlanError) in try Self.decode(item) }
+    mutating func code<Value: PlanCodable>(_ key: StaticString, _ value: inout [Value]) throws(PlanError) {
+        value = try reader.array(key.description).map { (item) throws(PlanError) in try Self.decode(item) }
     }
 
-    mutating func code<Value: PlanCodable>(_ key: String, _ value: inout [String: Value]) throws(PlanError) {
+    mutating func code<Value: PlanCodable>(_ key: StaticString, _ value: inout [String: Value]) throws(PlanError) {
         value = [:]
-        for (name, member) in try reader.members(key) { value[name] = try Self.decode(member) }
+        for (name, member) in try reader.members(key.description) { value[name] = try Self.decode(member) }
     }
 
-    mutating func code(_ key: String, _ value: inout String?) throws(PlanError) {
-        value = has(key) ? try reader.string(key) : nil
+    mutating func code(_ key: StaticString, _ value: inout String?) throws(PlanError) {
+        value = has(key) ? try reader.string(key.description) : nil
     }
 
-    mutating func code<Value: PlanCodable>(_ key: String, _ value: inout Value?) throws(PlanError) {
-        value = has(key) ? try Self.decode(reader.object(key)) as Value : nil
+    mutating func code<Value: PlanCodable>(_ key: StaticString, _ value: inout Value?) throws(PlanError) {
+        value = has(key) ? try Self.decode(reader.object(key.description)) as Value : nil
     }
 
-    mutating func codeUnlessEmpty(_ key: String, _ value: inout [String]) throws(PlanError) {
+    mutating func codeUnlessEmpty(_ key: StaticString, _ value: inout [String]) throws(PlanError) {
         if has(key) { try code(key, &value) } else { value = [] }
     }
 
-    mutating func codeUnlessEmpty(_ key: String, _ value: inout [String: String]) throws(PlanError) {
+    mutating func codeUnlessEmpty(_ key: StaticString, _ value: inout [String: String]) throws(PlanError) {
         if has(key) { try code(key, &value) } else { value = [:] }
     }
 
-    mutating func code(_ key: String, _ flag: inout Bool, marker: String, otherwise message: String)
+    mutating func code(_ key: StaticString, _ flag: inout Bool, marker: String, otherwise message: String)
         throws(PlanError)
     {
         flag = false
         guard has(key) else { return }
-        let member = try reader.child(key)
+        let member = try reader.child(key.description)
         guard try member.asString() == marker else { throw PlanError(message, at: member.pointer) }
         flag = true
     }
 
-    func holds(_ key: String, whenEncoding: Bool) -> Bool { has(key) }
+    func holds(_ key: StaticString, whenEncoding: Bool) -> Bool { has(key) }
 }

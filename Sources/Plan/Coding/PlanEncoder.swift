@@ -12,47 +12,51 @@ struct PlanEncoder: PlanFieldCoder {
         return .object(encoder.members)
     }
 
-    mutating func code(_ key: String, _ value: inout String) { members[key] = .string(value) }
-    mutating func code(_ key: String, _ value: inout Int64) { members[key] = .integer(value) }
-    mutating func code(_ key: String, _ value: inout Bool) { members[key] = .bool(value) }
-    mutating func code(_ key: String, _ value: inout [String]) { members[key] = .array(value.map { .string($0) }) }
-    mutating func code(_ key: String, _ value: inout [String: String]) { members[key] = .stringMap(value) }
-
-    mutating func code(_ key: String, _ value: inout [String: [String: String]]) {
-        members[key] = .object(value.mapValues { .stringMap($0) })
+    mutating func code(_ key: StaticString, _ value: inout String) { members[key.description] = .string(value) }
+    mutating func code(_ key: StaticString, _ value: inout Int64) { members[key.description] = .integer(value) }
+    mutating func code(_ key: StaticString, _ value: inout Bool) { members[key.description] = .bool(value) }
+    mutating func code(_ key: StaticString, _ value: inout [String]) {
+        members[key.description] = .array(value.map { .string($0) })
+    }
+    mutating func code(_ key: StaticString, _ value: inout [String: String]) {
+        members[key.description] = .stringMap(value)
     }
 
-    mutating func code<Value: PlanCodable>(_ key: String, _ value: inout Value) {
-        members[key] = Self.encode(value)
+    mutating func code(_ key: StaticString, _ value: inout [String: [String: String]]) {
+        members[key.description] = .object(value.mapValues { .stringMap($0) })
     }
 
-    mutating func code<Value: PlanCodable>(_ key: String, _ value: inout [Value]) {
-        members[key] = .array(value.map { Self.encode($0) })
+    mutating func code<Value: PlanCodable>(_ key: StaticString, _ value: inout Value) {
+        members[key.description] = Self.encode(value)
     }
 
-    mutating func code<Value: PlanCodable>(_ key: String, _ value: inout [String: Value]) {
-        members[key] = .object(value.mapValues { Self.encode($0) })
+    mutating func code<Value: PlanCodable>(_ key: StaticString, _ value: inout [Value]) {
+        members[key.description] = .array(value.map { Self.encode($0) })
     }
 
-    mutating func code(_ key: String, _ value: inout String?) {
-        if let value { members[key] = .string(value) }
+    mutating func code<Value: PlanCodable>(_ key: StaticString, _ value: inout [String: Value]) {
+        members[key.description] = .object(value.mapValues { Self.encode($0) })
     }
 
-    mutating func code<Value: PlanCodable>(_ key: String, _ value: inout Value?) {
-        if let value { members[key] = Self.encode(value) }
+    mutating func code(_ key: StaticString, _ value: inout String?) {
+        if let value { members[key.description] = .string(value) }
     }
 
-    mutating func codeUnlessEmpty(_ key: String, _ value: inout [String]) {
+    mutating func code<Value: PlanCodable>(_ key: StaticString, _ value: inout Value?) {
+        if let value { members[key.description] = Self.encode(value) }
+    }
+
+    mutating func codeUnlessEmpty(_ key: StaticString, _ value: inout [String]) {
         if !value.isEmpty { code(key, &value) }
     }
 
-    mutating func codeUnlessEmpty(_ key: String, _ value: inout [String: String]) {
+    mutating func codeUnlessEmpty(_ key: StaticString, _ value: inout [String: String]) {
         if !value.isEmpty { code(key, &value) }
     }
 
-    mutating func code(_ key: String, _ flag: inout Bool, marker: String, otherwise message: String) {
-        if flag { members[key] = .string(marker) }
+    mutating func code(_ key: StaticString, _ flag: inout Bool, marker: String, otherwise message: String) {
+        if flag { members[key.description] = .string(marker) }
     }
 
-    func holds(_ key: String, whenEncoding: Bool) -> Bool { whenEncoding }
+    func holds(_ key: StaticString, whenEncoding: Bool) -> Bool { whenEncoding }
 }

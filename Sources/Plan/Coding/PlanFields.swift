@@ -1,17 +1,17 @@
-/// The fields of every plan object, by JSON key: the one list encoding (`Plan.jsonValue`) and
-/// decoding (`Plan(json:)`) both follow. docs/plan-format.md describes them and
-/// docs/plan.schema.json checks them (`PlanSchemaTests` holds the schema to what is written here).
+/// The fields of every plan object, by JSON key and in byte order of the keys: the one list that
+/// encoding (`Plan.jsonValue`), writing (`PlanWriter`) and decoding (`Plan(json:)`) follow.
+/// docs/plan-format.md describes them; `PlanSchemaTests` holds docs/plan.schema.json to them.
 extension Plan: PlanCodable {
     static var blank: Plan { Plan(source: .blank, project: .blank) }
 
     mutating func codeFields<Coder: PlanFieldCoder>(_ coder: inout Coder) throws(Coder.Failure) {
         try coder.code("format", &format)
-        try coder.code("source", &source)
-        try coder.code("project", &project)
-        try coder.code("networks", &networks)
-        try coder.code("volumes", &volumes)
         try coder.code("instances", &instances)
+        try coder.code("networks", &networks)
         try coder.code("placeholders", &placeholders)
+        try coder.code("project", &project)
+        try coder.code("source", &source)
+        try coder.code("volumes", &volumes)
         try coder.code("warnings", &warnings)
     }
 }
@@ -38,8 +38,8 @@ extension PlanProject: PlanCodable {
     static var blank: PlanProject { PlanProject(name: "", config: [:]) }
 
     mutating func codeFields<Coder: PlanFieldCoder>(_ coder: inout Coder) throws(Coder.Failure) {
-        try coder.code("name", &name)
         try coder.code("config", &config)
+        try coder.code("name", &name)
         try coder.code("target", &target)
     }
 }
@@ -51,7 +51,7 @@ extension PlanNetwork: PlanCodable {
 
     mutating func codeFields<Coder: PlanFieldCoder>(_ coder: inout Coder) throws(Coder.Failure) {
         try coder.codeResource(
-            composeName: &composeName, external: &external, description: &description, config: &config)
+            composeName: &composeName, config: &config, description: &description, external: &external)
         try coder.code("type", &type)
     }
 }
@@ -63,20 +63,20 @@ extension PlanVolume: PlanCodable {
 
     mutating func codeFields<Coder: PlanFieldCoder>(_ coder: inout Coder) throws(Coder.Failure) {
         try coder.codeResource(
-            composeName: &composeName, external: &external, description: &description, config: &config)
+            composeName: &composeName, config: &config, description: &description, external: &external)
         try coder.code("pool", &pool)
     }
 }
 
 extension PlanFieldCoder {
-    /// The fields networks and volumes share.
+    /// The fields networks and volumes share, whose keys sort before their own (`type`, `pool`).
     mutating func codeResource(
-        composeName: inout String, external: inout Bool, description: inout String, config: inout [String: String]
+        composeName: inout String, config: inout [String: String], description: inout String, external: inout Bool
     ) throws(Failure) {
         try code("compose_name", &composeName)
-        try code("external", &external)
-        try code("description", &description)
         try code("config", &config)
+        try code("description", &description)
+        try code("external", &external)
     }
 }
 
@@ -86,17 +86,17 @@ extension PlanInstance: PlanCodable {
     }
 
     mutating func codeFields<Coder: PlanFieldCoder>(_ coder: inout Coder) throws(Coder.Failure) {
-        try coder.code("service", &service)
-        try coder.code("replica", &replica)
-        try coder.code("image", &image)
         try coder.code("config", &config)
-        try coder.code("devices", &devices)
+        try coder.codeUnlessEmpty("create_host_paths", &createHostPaths)
         try coder.code("depends_on", &dependsOn)
+        try coder.code("devices", &devices)
         try coder.code("files", &files)
         try coder.code("healthcheck", &healthcheck)
-        try coder.codeUnlessEmpty("wait_for", &waitFor)
-        try coder.codeUnlessEmpty("create_host_paths", &createHostPaths)
+        try coder.code("image", &image)
+        try coder.code("replica", &replica)
+        try coder.code("service", &service)
         try coder.code("target", &target)
+        try coder.codeUnlessEmpty("wait_for", &waitFor)
     }
 }
 
@@ -105,11 +105,11 @@ extension PlanImage: PlanCodable {
 
     mutating func codeFields<Coder: PlanFieldCoder>(_ coder: inout Coder) throws(Coder.Failure) {
         try coder.code("kind", &kind)
-        try coder.code("reference", &reference)
-        try coder.code("remote", &remote)
         try coder.code(
             "pull_policy", &pullAlways, marker: "always",
             otherwise: "expected \"always\" (absent means docker's \"missing\")")
+        try coder.code("reference", &reference)
+        try coder.code("remote", &remote)
     }
 }
 
@@ -117,11 +117,11 @@ extension PlanFile: PlanCodable {
     static var blank: PlanFile { PlanFile(kind: "", source: "", uid: "", gid: "", mode: "") }
 
     mutating func codeFields<Coder: PlanFieldCoder>(_ coder: inout Coder) throws(Coder.Failure) {
+        try coder.code("gid", &gid)
         try coder.code("kind", &kind)
+        try coder.code("mode", &mode)
         try coder.code("source", &source)
         try coder.code("uid", &uid)
-        try coder.code("gid", &gid)
-        try coder.code("mode", &mode)
     }
 }
 
@@ -129,13 +129,13 @@ extension PlanHealthcheck: PlanCodable {
     static var blank: PlanHealthcheck { PlanHealthcheck(test: []) }
 
     mutating func codeFields<Coder: PlanFieldCoder>(_ coder: inout Coder) throws(Coder.Failure) {
-        try coder.code("test", &test)
         try coder.code("disabled", &disabled)
         try coder.code("interval_ms", &intervalMilliseconds)
-        try coder.code("timeout_ms", &timeoutMilliseconds)
-        try coder.code("start_period_ms", &startPeriodMilliseconds)
-        try coder.code("start_interval_ms", &startIntervalMilliseconds)
         try coder.code("retries", &retries)
+        try coder.code("start_interval_ms", &startIntervalMilliseconds)
+        try coder.code("start_period_ms", &startPeriodMilliseconds)
+        try coder.code("test", &test)
+        try coder.code("timeout_ms", &timeoutMilliseconds)
     }
 }
 
@@ -144,14 +144,15 @@ extension PlanPlaceholder: PlanCodable {
 
     /// An image value has `image` and `property`; an address has `instance`, `device` and `family`.
     mutating func codeFields<Coder: PlanFieldCoder>(_ coder: inout Coder) throws(Coder.Failure) {
-        try coder.code("pointers", &pointers)
         if coder.holds("image", whenEncoding: isImageValue) {
             try coder.code("image", &image)
+            try coder.code("pointers", &pointers)
             try coder.code("property", &property)
         } else {
-            try coder.code("instance", &instance)
             try coder.code("device", &device)
             try coder.code("family", &family)
+            try coder.code("instance", &instance)
+            try coder.code("pointers", &pointers)
         }
     }
 }
@@ -161,9 +162,9 @@ extension PlanWarning: PlanCodable {
 
     mutating func codeFields<Coder: PlanFieldCoder>(_ coder: inout Coder) throws(Coder.Failure) {
         try coder.code("code", &code)
-        try coder.code("message", &message)
+        try coder.code("column", &column)
         try coder.code("file", &file)
         try coder.code("line", &line)
-        try coder.code("column", &column)
+        try coder.code("message", &message)
     }
 }
