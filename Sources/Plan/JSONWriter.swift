@@ -163,21 +163,7 @@ public struct JSONWriter {
 
     /// An object of strings at `depth`.
     public mutating func writeStringMap(_ map: [String: String], depth: Int) throws {
-        if map.isEmpty {
-            append("{}")
-            return
-        }
-        let entries = map.sorted { Self.precedes($0.key, $1.key) }
-        bytes.append(UInt8(ascii: "{"))
-        var first = true
-        for entry in entries {
-            if !first { bytes.append(UInt8(ascii: ",")) }
-            first = false
-            newline(depth + 1)
-            try writeKey(entry.key)
-            writeString(entry.value)
-        }
-        closeObject(depth: depth)
+        try writeObject(map, depth: depth) { writer, value, _ in writer.writeString(value) }
     }
 
     /// An array at `depth`, each element written by `writeElement(&writer, element, depth + 1)`.

@@ -49,35 +49,20 @@ enum SharedResources {
             let kept = deferred.union(ClusterNetworks.keysKeptAsCreated(network.config, context))
             let what = "network \(name)"
             guard let current = existing[name] else {
-                if context.options.dryRun {
-                    context.reporter.record(.created, what)
-                    continue
-                }
-                let config = network.config.filter { !deferred.contains($0.key) }
-                let (_, seconds) = try context.timed {
+                try create(what, context) {
+                    let config = network.config.filter { !deferred.contains($0.key) }
                     try createNetwork(name, network: network, config: config, context)
                 }
-                context.reporter.record(.created, what, seconds: seconds)
                 continue
             }
             if try ClusterNetworks.finishIfErrored(name, current, context) { continue }
             let changed = ConfigComparison.changedNetworkKeys(
                 plan: network.config, server: current.config, ignoring: kept)
-            let descriptionChanged = current.description != network.description
-            guard !changed.isEmpty || descriptionChanged else {
-                context.reporter.record(.unchanged, what)
-                continue
-            }
-            let detail = (changed.isEmpty ? ["description"] : changed).joined(separator: ", ")
-            if context.options.dryRun {
-                context.reporter.record(.updated, what, detail: detail)
-                continue
-            }
-            let config = ConfigComparison.networkUpdate(plan: network.config, server: current.config, keeping: kept)
-            let (_, seconds) = try context.timed {
+            try update(what, changed: changed, description: network.description, on: current, context) {
+                let config = ConfigComparison.networkUpdate(
+                    plan: network.config, server: current.config, keeping: kept)
                 try putNetwork(name, config: config, description: network.description, context)
             }
-            context.reporter.record(.updated, what, detail: detail, seconds: seconds)
         }
     }
 
@@ -126,11 +111,7 @@ enum SharedResources {
             let what = context.describeVolume(name, pool: volume.pool)
             let path = "/1.0/storage-pools/\(volume.pool)/volumes/custom"
             guard let current = existing[name] else {
-                if context.options.dryRun {
-                    context.reporter.record(.created, what)
-                    continue
-                }
-                let (_, seconds) = try context.timed {
+                try create(what, context) {
                     try context.client.send(
                         "POST", path + context.targetQuery(volume: name), project: context.project,
                         body: .object([
@@ -139,27 +120,45 @@ enum SharedResources {
                             "description": .string(volume.description),
                         ]), action: "create storage volume", resource: what)
                 }
-                context.reporter.record(.created, what, seconds: seconds)
                 continue
             }
             let (changed, config) = ConfigComparison.recordedUpdate(plan: volume.config, server: current.config)
-            guard !changed.isEmpty || current.description != volume.description else {
-                context.reporter.record(.unchanged, what)
-                continue
-            }
-            let detail = (changed.isEmpty ? ["description"] : changed).joined(separator: ", ")
-            if context.options.dryRun {
-                context.reporter.record(.updated, what, detail: detail)
-                continue
-            }
-            let (_, seconds) = try context.timed {
+            try update(what, changed: changed, description: volume.description, on: current, context) {
                 try context.client.send(
                     "PUT", path + "/\(name)", project: context.project,
                     body: .object(["config": .stringMap(config), "description": .string(volume.description)]),
                     action: "update storage volume", resource: what)
             }
-            context.reporter.record(.updated, what, detail: detail, seconds: seconds)
         }
+    }
+
+    /// Creates, by `send`, a network or volume the server lacks (a dry run only reports it).
+    private static func create(_ what: String, _ context: ApplyContext, _ send: () throws -> Void) throws {
+        if context.options.dryRun {
+            context.reporter.record(.created, what)
+            return
+        }
+        let (_, seconds) = try context.timed { try send() }
+        context.reporter.record(.created, what, seconds: seconds)
+    }
+
+    /// Updates, by `send`, a network or volume whose `changed` config keys or description differ
+    /// from the plan's; reported unchanged when nothing does (a dry run only reports the update).
+    private static func update(
+        _ what: String, changed: [String], description: String, on current: ServerObject, _ context: ApplyContext,
+        _ send: () throws -> Void
+    ) throws {
+        guard !changed.isEmpty || current.description != description else {
+            context.reporter.record(.unchanged, what)
+            return
+        }
+        let detail = (changed.isEmpty ? ["description"] : changed).joined(separator: ", ")
+        if context.options.dryRun {
+            context.reporter.record(.updated, what, detail: detail)
+            return
+        }
+        let (_, seconds) = try context.timed { try send() }
+        context.reporter.record(.updated, what, detail: detail, seconds: seconds)
     }
 
     /// Networks carrying this project's marker that the plan no longer has; Incus refuses to delete a

@@ -64,19 +64,11 @@ public struct TreeInterpolation {
             result.content = .scalar(YAMLScalar(text, style: .doubleQuoted))
             return result
         case .mapping(let pairs):
-            var changed: [YAMLPair]?
-            for index in pairs.indices {
+            return try node.changingValues(of: pairs) { index in
                 trail.steps.append(.key(pairs[index].key))
-                let value = try rewrite(pairs[index].value, trail: &trail)
-                trail.steps.removeLast()
-                guard let value else { continue }
-                if changed == nil { changed = pairs }
-                changed?[index].value = value
+                defer { trail.steps.removeLast() }
+                return try rewrite(pairs[index].value, trail: &trail)
             }
-            guard let changed else { return nil }
-            var result = node
-            result.content = .mapping(changed)
-            return result
         case .sequence(let items):
             var changed: [YAMLNode]?
             for index in items.indices {

@@ -57,6 +57,21 @@ extension YAMLNode {
         }
     }
 
+    /// This node with the values of `pairs` (its mapping's) that `change(index)` gives a new one
+    /// for replaced, or `nil` when it gives none: what does not change is not copied.
+    func changingValues(of pairs: [YAMLPair], _ change: (Int) throws -> YAMLNode?) rethrows -> YAMLNode? {
+        var changed: [YAMLPair]?
+        for index in pairs.indices {
+            guard let value = try change(index) else { continue }
+            if changed == nil { changed = pairs }
+            changed?[index].value = value
+        }
+        guard let changed else { return nil }
+        var result = self
+        result.content = .mapping(changed)
+        return result
+    }
+
     /// Changes the pairs of a mapping node in place (no effect on other kinds).
     ///
     /// The array is taken out of `content` before `body` runs, so it is not shared and changing it

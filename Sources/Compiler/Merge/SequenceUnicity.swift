@@ -80,16 +80,7 @@ enum SequenceUnicity {
             let values = ParallelWork.map(pairs) { pair in
                 rule.child(pair.key).flatMap { deduplicated(pair.value, rule: $0) }
             }
-            var changed: [YAMLPair]?
-            for index in pairs.indices {
-                guard let value = values[index] else { continue }
-                if changed == nil { changed = pairs }
-                changed?[index].value = value
-            }
-            guard let changed else { return nil }
-            var result = node
-            result.content = .mapping(changed)
-            return result
+            return node.changingValues(of: pairs) { values[$0] }
         case .sequence(let items):
             guard let indexer = rule.indexer else { return nil }
             let keys = items.map { index($0, indexer) }
