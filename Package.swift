@@ -65,9 +65,15 @@ let package = Package(
         // Plans for tests of the Plan and Apply modules.
         .target(name: "PlanFixtures", dependencies: ["Plan"], path: "Tests/PlanFixtures"),
         .testTarget(name: "PlanTests", dependencies: ["Plan", "PlanFixtures"], path: "Tests/PlanTests"),
+        // Helpers the Apply unit tests and the end-to-end tests share (commands, paths, waiting).
+        .target(name: "TestHelpers", path: "Tests/TestHelpers"),
         .testTarget(
-            name: "ApplyTests", dependencies: ["Apply", "Plan", "PlanFixtures"], path: "Tests/ApplyTests",
-            exclude: ["Fixtures"]),
+            name: "ApplyTests", dependencies: ["Apply", "Plan", "PlanFixtures", "TestHelpers"],
+            path: "Tests/ApplyTests", exclude: ["Fixtures"]),
+        // Tests against real Incus servers (scripts/test.sh starts them).
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["Apply", "Plan", "PlanFixtures", "TestHelpers"],
+            path: "Tests/EndToEndTests"),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Plan"], path: "Tests/CompilerTests"),
     ]
 )

@@ -1,12 +1,13 @@
 import Apply
 import Foundation
 import Plan
+import TestHelpers
 import XCTest
 
 /// Every golden plan the compiler produces must pass apply's validation.
 final class GoldenPlanValidationTests: XCTestCase {
     func testGoldenPlansValidate() throws {
-        let golden = IncusTestEnvironment.repositoryRoot.appendingPathComponent("golden").path
+        let golden = RepositoryPaths.root.appendingPathComponent("golden").path
         let cases = (try? FileManager.default.contentsOfDirectory(atPath: golden)) ?? []
         var checked = 0
         for name in cases.sorted() {

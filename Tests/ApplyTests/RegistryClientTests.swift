@@ -1,4 +1,5 @@
 import Foundation
+import TestHelpers
 import XCTest
 
 @testable import Apply
@@ -33,7 +34,7 @@ final class RegistryClientTests: XCTestCase {
         XCTAssertEqual(made.status, 0, made.stderr)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let script = IncusTestEnvironment.repositoryRoot.appendingPathComponent(
+        let script = RepositoryPaths.root.appendingPathComponent(
             "Tests/ApplyTests/Fixtures/token-registry.py")
         process.arguments = ["python3", script.path, certificate, key]
         let output = Pipe()

@@ -2,35 +2,8 @@ import Apply
 import Foundation
 import Plan
 import PlanFixtures
+import TestHelpers
 import XCTest
-
-/// Collects the lines a `Reporter` writes.
-final class LineCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var text = ""
-
-    func append(_ chunk: String) {
-        lock.lock()
-        text += chunk
-        lock.unlock()
-    }
-
-    var lines: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return text.split(separator: "\n").map(String.init)
-    }
-}
-
-/// Whether `condition` holds within `seconds`, checked every `interval` seconds (at least once).
-func waitUntil(seconds: Double, interval: Double = 0.05, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    repeat {
-        if condition() { return true }
-        Thread.sleep(forTimeInterval: interval)
-    } while Date() < deadline
-    return false
-}
 
 /// Helpers shared by the end-to-end tests: unique names, running apply in-process against the
 /// private incusd, the `incus` command line, and cleanup.
@@ -204,7 +177,7 @@ class ComposeDirectoryTestCase: EndToEndTestCase {
     func compileProject(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         try text.write(toFile: directory + "/compose.yaml", atomically: true, encoding: .utf8)
         let output = Shell.run(
-            try CompilerBinary.path(), ["-f", directory + "/compose.yaml"], environment: environment)
+            try ExecutablePaths.find("compose-compile"), ["-f", directory + "/compose.yaml"], environment: environment)
         XCTAssertEqual(output.status, 0, output.stderr, file: file, line: line)
         let planPath = directory + "/plan.json"
         try output.stdout.write(toFile: planPath, atomically: true, encoding: .utf8)
@@ -267,19 +240,5 @@ struct RunningApply {
     func wait() -> Int32 {
         process.waitUntilExit()
         return process.terminationStatus
-    }
-}
-
-/// The package's executables, built next to the test bundle by `swift test`.
-enum ExecutablePaths {
-    static func find(_ name: String) throws -> String {
-        let candidates = [
-            Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
-            Bundle(for: LineCollector.self).bundleURL.deletingLastPathComponent(),
-        ].map { $0.appendingPathComponent(name).path }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw EnvironmentError(message: "\(name) not found next to the tests (looked at \(candidates))")
-        }
-        return found
     }
 }

@@ -2,6 +2,7 @@ import Apply
 import Foundation
 import Plan
 import PlanFixtures
+import TestHelpers
 import XCTest
 
 /// `compose-apply` killed with SIGKILL at several points, and concurrent applies of one project: a

@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import TestHelpers
 import XCTest
 
 /// Docker images on Incus 7: a compiled project of OCI images from the test registry, run as docker

@@ -2,6 +2,7 @@ import Apply
 import Foundation
 import Plan
 import PlanFixtures
+import TestHelpers
 import XCTest
 
 /// Incus refusing a change part way: the failed branch and its dependents stop, independent instances

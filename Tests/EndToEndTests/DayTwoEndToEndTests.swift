@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import TestHelpers
 import XCTest
 
 /// Day-2 commands by compose service name: ps, exec, logs, stop, start, restart, and apply of some

@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import TestHelpers
 import XCTest
 
 /// A changed image rebuilds the instance (Incus's rebuild API), keeping its volumes and ports.

@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import TestHelpers
 import XCTest
 
 /// Healthchecks and start order: `service_healthy`, `service_completed_successfully`, `--wait`,

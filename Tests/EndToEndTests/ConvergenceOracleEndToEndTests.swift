@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import TestHelpers
 import XCTest
 
 /// The convergence oracle: for a chain of compose projects S0, S1, …, where each step changes one

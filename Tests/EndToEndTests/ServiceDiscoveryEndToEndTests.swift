@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import TestHelpers
 import XCTest
 
 /// Compose service names and aliases resolve inside the containers, only on the networks the

@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import TestHelpers
 import XCTest
 
 /// `compose-compile` then apply: a compose file with a NAT-published service, a userspace-published

@@ -2,6 +2,7 @@ import Apply
 import Foundation
 import Plan
 import PlanFixtures
+import TestHelpers
 import XCTest
 
 /// Apply against the real private incusd: proxies, placeholders, no-op re-apply, live updates.

@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import TestHelpers
 import XCTest
 
 /// `compose-apply --remote NAME` over HTTPS with a TLS client certificate, set up the way a user
@@ -55,31 +56,33 @@ final class RemoteEndToEndTests: EndToEndTestCase {
         try JanssonCoding.encode(bindPlan.jsonValue).write(toFile: bindPlanPath, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: bindPlanPath) }
         let refused = Shell.run(
-            try CompilerBinary.applyPath(), ["--remote", "e2e", bindPlanPath], environment: clientEnvironment)
+            try ExecutablePaths.find("compose-apply"), ["--remote", "e2e", bindPlanPath], environment: clientEnvironment
+        )
         XCTAssertNotEqual(refused.status, 0, refused.stderr)
         XCTAssertTrue(
             refused.stderr.contains(missing) && refused.stderr.contains("Nothing was changed"), refused.stderr)
         XCTAssertFalse(try names("/1.0/projects").contains(project), "nothing was created")
 
         let first = Shell.run(
-            try CompilerBinary.applyPath(), ["--remote", "e2e", planPath], environment: clientEnvironment)
+            try ExecutablePaths.find("compose-apply"), ["--remote", "e2e", planPath], environment: clientEnvironment)
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(try names("/1.0/instances?project=\(project)").contains("web-1"), first.stderr)
 
         // exec's websockets go over TLS with the same client certificate.
         let exec = Shell.run(
-            try CompilerBinary.applyPath(), ["exec", "--remote", "e2e", planPath, "web", "-T", "--", "hostname"],
+            try ExecutablePaths.find("compose-apply"),
+            ["exec", "--remote", "e2e", planPath, "web", "-T", "--", "hostname"],
             environment: clientEnvironment)
         XCTAssertEqual(exec.status, 0, exec.stderr)
         XCTAssertEqual(exec.stdout, "web-1\n")
 
         let second = Shell.run(
-            try CompilerBinary.applyPath(), ["--remote", "e2e", planPath], environment: clientEnvironment)
+            try ExecutablePaths.find("compose-apply"), ["--remote", "e2e", planPath], environment: clientEnvironment)
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertTrue(second.stderr.contains("(0 write requests"), second.stderr)
 
         let destroyed = Shell.run(
-            try CompilerBinary.applyPath(), ["--remote", "e2e", "--destroy", "--volumes", planPath],
+            try ExecutablePaths.find("compose-apply"), ["--remote", "e2e", "--destroy", "--volumes", planPath],
             environment: clientEnvironment)
         XCTAssertEqual(destroyed.status, 0, destroyed.stderr)
         XCTAssertFalse(try names("/1.0/projects").contains(project))
@@ -95,7 +98,8 @@ final class RemoteEndToEndTests: EndToEndTestCase {
         var clientEnvironment = environment
         clientEnvironment["INCUS_CONF"] = configDirectory
         let result = Shell.run(
-            try CompilerBinary.applyPath(), ["--remote", "nowhere", planPath], environment: clientEnvironment)
+            try ExecutablePaths.find("compose-apply"), ["--remote", "nowhere", planPath], environment: clientEnvironment
+        )
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.stderr.contains("no remote named \"nowhere\""), result.stderr)
     }

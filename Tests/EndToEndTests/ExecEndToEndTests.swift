@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import TestHelpers
 import XCTest
 
 #if canImport(Glibc)
@@ -32,7 +33,7 @@ final class ExecEndToEndTests: ComposeDirectoryTestCase {
     /// `compose-apply exec PLAN web ARGUMENTS -- COMMAND`, not yet started.
     private func execProcess(_ arguments: [String], _ command: [String]) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try CompilerBinary.applyPath())
+        process.executableURL = URL(fileURLWithPath: try ExecutablePaths.find("compose-apply"))
         process.arguments = ["exec", planPath, "web", "--socket", socket] + arguments + ["--"] + command
         process.environment = environment
         return process

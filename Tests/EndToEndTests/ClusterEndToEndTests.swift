@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import TestHelpers
 import XCTest
 
 /// A compose project on a real 3-member Incus cluster (scripts/incus-cluster-env.sh): placed on one
@@ -99,7 +100,7 @@ final class ClusterEndToEndTests: ComposeDirectoryTestCase {
     }
 
     private func composeApply(_ arguments: [String], environment: [String: String]? = nil) throws -> Shell.Output {
-        Shell.run(try CompilerBinary.applyPath(), arguments, environment: environment ?? self.environment)
+        Shell.run(try ExecutablePaths.find("compose-apply"), arguments, environment: environment ?? self.environment)
     }
 
     /// Both ports answer on `member`'s address with the serving instance's host name, and the client

@@ -2,6 +2,7 @@ import Apply
 import Foundation
 import Plan
 import PlanFixtures
+import TestHelpers
 import XCTest
 
 /// Recreate keeps volume data; destroy removes everything but volumes unless asked; refusals.

@@ -2,18 +2,12 @@ import Apply
 import Foundation
 import Plan
 import PlanFixtures
+import TestHelpers
 import XCTest
 
 /// The `compose-apply` executable itself: exit statuses and stderr.
 final class CommandLineTests: XCTestCase {
-    private func binary() throws -> String {
-        let candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-            .map { $0.appendingPathComponent("compose-apply").path }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw EnvironmentError(message: "compose-apply not found next to the tests (looked at \(candidates))")
-        }
-        return found
-    }
+    private func binary() throws -> String { try ExecutablePaths.find("compose-apply") }
 
     func testInvalidPlanExitsOneNamingThePointer() throws {
         var plan = PlanFixtures.web(project: "demo", network: "n")

@@ -2,6 +2,7 @@ import Apply
 import Foundation
 import Plan
 import PlanFixtures
+import TestHelpers
 import XCTest
 
 /// NAT proxies that cannot be NAT become userspace proxies with a warning; the apply succeeds and a

@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import TestHelpers
 import XCTest
 
 /// A network whose subnet changed: the instance takes a lease in the new subnet, is pinned again, and

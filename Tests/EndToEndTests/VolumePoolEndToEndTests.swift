@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Plan
+import TestHelpers
 import XCTest
 
 /// A volume moved to another storage pool in compose: apply refuses before any change rather than
