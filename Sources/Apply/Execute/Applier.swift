@@ -34,17 +34,31 @@ public enum Applier {
         // Read again under the lock: what an apply that held it before left behind.
         var snapshot = options.dryRun ? firstLook : try Preflight.run(context)
         context.pause(at: "locked")
-        if !options.recreate {
-            for (token, value) in AddressDiscovery.pinnedValues(plan: plan, server: snapshot.instances) {
-                // A lease pinned in a subnet the network no longer has is taken again (see InstanceConverger).
-                if let placeholder = plan.placeholders[token], !AddressDiscovery.fits(value, placeholder, plan: plan) {
-                    context.addressesToRenew.insert(placeholder.instance)
-                    continue
-                }
-                context.values.set(token, value)
+        if !options.recreate { takePinnedAddresses(context, snapshot: snapshot) }
+        try convergeSharedResources(context, snapshot: &snapshot, createdProject: lock?.createdProject == true)
+        let selected = try convergeInstances(context, snapshot: snapshot)
+        try finish(context, instances: selected, snapshot: snapshot)
+        return reporter.summary
+    }
+
+    /// Addresses the instances already hold become the values of their placeholders, except a
+    /// lease in a subnet the network no longer has, which is taken again (see InstanceConverger).
+    private static func takePinnedAddresses(_ context: ApplyContext, snapshot: ServerSnapshot) {
+        let plan = context.plan
+        for (token, value) in AddressDiscovery.pinnedValues(plan: plan, server: snapshot.instances) {
+            if let placeholder = plan.placeholders[token], !AddressDiscovery.fits(value, placeholder, plan: plan) {
+                context.addressesToRenew.insert(placeholder.instance)
+                continue
             }
+            context.values.set(token, value)
         }
-        if lock?.createdProject != true {
+    }
+
+    /// The project, the member of everything on a cluster, networks, moves, then storage volumes.
+    private static func convergeSharedResources(
+        _ context: ApplyContext, snapshot: inout ServerSnapshot, createdProject: Bool
+    ) throws {
+        if !createdProject {
             try SharedResources.convergeProject(context, existing: snapshot.project)
         }
         context.placement = try ClusterPlacement.resolve(context, snapshot: snapshot, askingIncus: true)
@@ -55,28 +69,40 @@ public enum Applier {
         context.pause(at: "after-networks")
         try Interruption.check(before: "cluster moves")
         try ClusterMoves.run(context, snapshot: &snapshot)
-        let converging = snapshot
         try Interruption.check(before: "storage volumes")
         try SharedResources.convergeVolumes(context, existing: snapshot.volumes)
         context.pause(at: "after-volumes")
+    }
 
+    /// The selected instances, in `depends_on` order on `options.parallel` workers; returns their
+    /// names. Throws `InstanceFailures` when any failed, once every instance that could run ran.
+    private static func convergeInstances(_ context: ApplyContext, snapshot: ServerSnapshot) throws -> Set<String> {
+        let plan = context.plan
         let converger = InstanceConverger(context: context)
-        let selected = try ServiceSelection.instancesWithDependencies(plan, services: options.services)
+        let selected = try ServiceSelection.instancesWithDependencies(plan, services: context.options.services)
         let dependencies = plan.instances.filter { selected.contains($0.key) }.mapValues { Set($0.dependsOn) }
         let total = dependencies.count
         let progress = ProgressCounter()
-        let failures = Scheduler(dependencies: dependencies).run(workers: options.parallel) { name in
+        let failures = Scheduler(dependencies: dependencies).run(workers: context.options.parallel) { name in
             try Interruption.check(before: context.describeInstance(name))
-            reporter.progress("instances: \(progress.started()) of \(total) started, converging \(name)")
-            try converger.converge(name, existing: converging.instances[name])
+            context.reporter.progress("instances: \(progress.started()) of \(total) started, converging \(name)")
+            try converger.converge(name, existing: snapshot.instances[name])
         }
         guard failures.isEmpty else {
             reportNotDone(context, failures: failures)
             throw InstanceFailures(failures: failures.mapValues { "\($0)" })
         }
         context.pause(at: "instances-done")
+        return selected
+    }
+
+    /// After the instances: placeholder values other instances and networks use, removals (when
+    /// the whole project is applied), and `--wait`.
+    private static func finish(_ context: ApplyContext, instances: Set<String>, snapshot: ServerSnapshot) throws {
+        let options = context.options
         try Interruption.check(before: "placeholder values")
-        for name in selected.sorted() where context.index.usesForeignTokens(name) {
+        let converger = InstanceConverger(context: context)
+        for name in instances.sorted() where context.index.usesForeignTokens(name) {
             try converger.convergeForeignPlaceholders(name)
         }
         context.pause(at: "before-network-placeholders")
@@ -84,16 +110,15 @@ public enum Applier {
         try Interruption.check(before: "removals")
         // Converging some services leaves the rest of the project as it is.
         if options.services.isEmpty {
-            try removeStaleInstances(context, snapshot: converging)
+            try removeStaleInstances(context, snapshot: snapshot)
             if snapshot.project != nil || !options.dryRun {
                 try SharedResources.removeStaleNetworks(context)
             }
         }
         if options.wait && !options.dryRun {
-            reporter.note("waiting until every instance is healthy or running (--wait)")
+            context.reporter.note("waiting until every instance is healthy or running (--wait)")
             try HealthWaiter(context: context).waitForAll()
         }
-        return reporter.summary
     }
 
     /// Lists what an apply with failed instances did not do: each failed or skipped instance with its

@@ -85,36 +85,9 @@ struct InstanceConverger {
         if !context.options.dryRun { try HostPaths.create(for: name, context: context) }
         let kept = server.flatMap { keptImage(name, $0, what: what) }
         var desired = build(name, keepingImageOf: kept)
-        var rebuilt = false
-        if var current = server {
-            if let reason = rebuildReason(name, current) {
-                if context.options.dryRun {
-                    return context.reporter.record(.updated, what, detail: "rebuild from \(reason); volumes kept")
-                }
-                current = try requests.rebuild(current)
-                details.append("rebuilt from \(reason); volumes kept")
-                outcome = .updated
-                rebuilt = true
-            }
-            desired = desired.withoutCompanionsOfFallbacks(server: current)
-            let changes = desired.differences(from: current)
-            if !changes.isEmpty {
-                if context.options.dryRun {
-                    return context.reporter.record(.updated, what, detail: changes.joined(separator: ", "))
-                }
-                details += try update(name, changes: changes, desired: desired, current: &current)
-                outcome = .updated
-            }
-            if current.status != "Running" && !rebuilt && isCompletedJob(name, current) {
-                details.append("completed")
-            } else if current.status != "Running" {
-                if context.options.dryRun { return context.reporter.record(.updated, what, detail: "start") }
-                // A stopped instance (an earlier apply stopped before starting it) gets its files first.
-                if !(try files.converge(name)).isEmpty { details.append("wrote files") }
-                try requests.start(name)
-                context.health.started(name)
-                outcome = .updated
-                details.append("started")
+        if let current = server {
+            guard try convergeExisting(name, current, desired: &desired, outcome: &outcome, details: &details) else {
+                return
             }
         } else {
             if context.options.dryRun { return context.reporter.record(.created, what) }
@@ -144,6 +117,52 @@ struct InstanceConverger {
         }
         let seconds = outcome == .unchanged ? nil : Date().timeIntervalSince(started)
         context.reporter.record(outcome, what, detail: details.joined(separator: "; "), seconds: seconds)
+    }
+
+    /// An instance the server has: rebuilt when its image changed, updated where it differs from
+    /// `desired`, started when stopped. False when a dry run reported what it would do instead.
+    private func convergeExisting(
+        _ name: String, _ server: ServerInstance, desired: inout DesiredInstance, outcome: inout Outcome,
+        details: inout [String]
+    ) throws -> Bool {
+        let what = context.describeInstance(name)
+        var current = server
+        var rebuilt = false
+        if let reason = rebuildReason(name, current) {
+            if context.options.dryRun {
+                context.reporter.record(.updated, what, detail: "rebuild from \(reason); volumes kept")
+                return false
+            }
+            current = try requests.rebuild(current)
+            details.append("rebuilt from \(reason); volumes kept")
+            outcome = .updated
+            rebuilt = true
+        }
+        desired = desired.withoutCompanionsOfFallbacks(server: current)
+        let changes = desired.differences(from: current)
+        if !changes.isEmpty {
+            if context.options.dryRun {
+                context.reporter.record(.updated, what, detail: changes.joined(separator: ", "))
+                return false
+            }
+            details += try update(name, changes: changes, desired: desired, current: &current)
+            outcome = .updated
+        }
+        if current.status != "Running" && !rebuilt && isCompletedJob(name, current) {
+            details.append("completed")
+        } else if current.status != "Running" {
+            if context.options.dryRun {
+                context.reporter.record(.updated, what, detail: "start")
+                return false
+            }
+            // A stopped instance (an earlier apply stopped before starting it) gets its files first.
+            if !(try files.converge(name)).isEmpty { details.append("wrote files") }
+            try requests.start(name)
+            context.health.started(name)
+            outcome = .updated
+            details.append("started")
+        }
+        return true
     }
 
     /// The server's instance when it keeps an older image than its tag names (pull policy
