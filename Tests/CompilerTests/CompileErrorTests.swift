@@ -137,6 +137,19 @@ final class CompileErrorTests: XCTestCase {
                 + " 8000-8010 (at services.a.ports[0])\n")
     }
 
+    /// A zero port target and an empty mount target are left out of the model `config` prints, so
+    /// the compile refuses them as missing.
+    func testEmptyTargets() throws {
+        XCTAssertEqual(
+            try compileError("services:\n  web:\n    image: nginx\n    ports: [\"8080:0\"]\n"),
+            "DIR/compose.yaml:4:13: error: a port mapping needs 'target' (at services.web.ports[0])\n")
+        XCTAssertEqual(
+            try compileError(
+                "services:\n  web:\n    image: nginx\n    volumes: [{type: volume, source: data, target: \"\"}]\n"
+                    + "volumes:\n  data: {}\n"),
+            "DIR/compose.yaml:4:15: error: a volume mount needs 'target' (at services.web.volumes[0])\n")
+    }
+
     func testDuplicateInstanceNames() throws {
         XCTAssertEqual(
             try compileError("services:\n  a:\n    image: nginx\n    container_name: b-1\n  b:\n    image: nginx\n"),

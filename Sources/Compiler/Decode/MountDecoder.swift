@@ -19,8 +19,7 @@ enum MountDecoder {
                 throw CompileError("a bind mount needs 'source'", at: entry.location, path: entryPath())
             }
             return Mount(
-                // Validation (ModelRules) refused a mount without a target.
-                kind: kind, target: try entry["target"]?.expectScalarText(entryPath() + ".target") ?? "",
+                kind: kind, target: try target(of: entry, path: entryPath()),
                 source: source,
                 readOnly: try entry["read_only"].map { try $0.expectBool(entryPath() + ".read_only") } ?? false,
                 // Shaped as docker prints it: `bind: {}` stands for create_host_path true.
@@ -33,6 +32,15 @@ enum MountDecoder {
                     ? try entry["tmpfs"]?["size"].map { try size($0, path: entryPath() + ".tmpfs.size") } : nil,
                 location: entry.location, index: index)
         }
+    }
+
+    /// The container path. Validation refused a mount without one; an empty one was left out when
+    /// the model took the shape `config` prints, and is refused the same way.
+    private static func target(of entry: YAMLNode, path: String) throws -> String {
+        guard let targetNode = entry["target"] else {
+            throw CompileError("a volume mount needs 'target'", at: entry.location, path: path)
+        }
+        return try targetNode.expectScalarText(path + ".target")
     }
 
     /// `tmpfs` entries (`/run:size=64m`) and `shm_size` as a mount at /dev/shm.

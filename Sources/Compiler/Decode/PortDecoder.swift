@@ -20,8 +20,11 @@ enum PortDecoder {
     }
 
     private static func decodeEntry(_ entry: YAMLNode, path: String) throws -> PublishedPort {
-        // Validation (ModelRules) refused a mapping without a target.
-        let targetNode = entry["target"] ?? .integer(0, at: entry.location)
+        // Validation refused a mapping without a target; a target of 0 was left out when the
+        // model took the shape `config` prints, and is refused the same way.
+        guard let targetNode = entry["target"] else {
+            throw CompileError("a port mapping needs 'target'", at: entry.location, path: path)
+        }
         let target = try targetNode.expectInteger(path + ".target")
         guard ComposePortSyntax.portNumbers.contains(target) else {
             throw CompileError(PortFailure.outOfRange(target).message, at: targetNode.location, path: path + ".target")

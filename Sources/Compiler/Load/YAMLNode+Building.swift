@@ -1,4 +1,4 @@
-/// Constructors for the nodes normalization creates. New nodes take the position of the
+/// Constructors for the nodes loading creates. New nodes take the position of the
 /// value they were derived from, so later errors still point into the user's file.
 extension YAMLNode {
     /// A string scalar (quoted, so it stays a string in JSON output).

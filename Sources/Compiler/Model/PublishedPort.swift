@@ -1,6 +1,6 @@
 import Plan
 
-/// One port entry of a service: normalization's entries, with the runs it expanded from one
+/// One port entry of a service: loading's long-syntax entries, with the runs it expanded from one
 /// short-syntax range (`8000-8001:7000-7001`) joined again, since one Incus proxy device forwards a
 /// whole range.
 public struct PublishedPort: Sendable {

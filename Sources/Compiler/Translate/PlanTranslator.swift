@@ -1,6 +1,6 @@
 import Plan
 
-/// The translation stage: a normalized compose project → the Incus plan.
+/// The translation stage: the decoded compose project → the Incus plan.
 public enum PlanTranslator {
     public static func translate(_ project: ComposeProject) throws -> (plan: Plan, warnings: [CompileWarning]) {
         var context = TranslationContext(projectName: project.name, storagePool: project.storagePool)
